@@ -1,0 +1,76 @@
+// Builds a running Gatehouse from a config: database (migrated), installation secret, signing
+// keys, vendor credential, default roles, services, GraphQL and the app. main.ts and the tests
+// both start here, so what is tested is what runs.
+import { createApp, type App } from './app.ts';
+import type { Config } from './config.ts';
+import { createGraphQLHandler } from './graphql/yoga.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
+import { createSecretBox } from './platform/crypto.ts';
+import { createDatabase, type Database, type DatabaseOptions } from './platform/db.ts';
+import { resolveInstallationSecret } from './platform/installation-secret.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { createPasswordHasher } from './platform/password.ts';
+import type { Deps } from './services/deps.ts';
+import { createServices, type Services } from './services/index.ts';
+import { ensureSigningKeys } from './services/keys/signing-keys.service.ts';
+import { seedDefaultAuthorization } from './services/roles/default-authorization.ts';
+import { ensureVendor, type VendorBootstrap } from './services/vendor/vendor.service.ts';
+
+export interface Gatehouse {
+  app: App;
+  services: Services;
+  deps: Deps;
+  database: Database;
+  vendor: VendorBootstrap;
+  generatedSecret: boolean;
+  close(): Promise<void>;
+}
+
+export interface BootstrapOptions {
+  clock?: Clock;
+  logger?: Logger;
+  database?: DatabaseOptions;
+}
+
+export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
+  const logger = o.logger ?? createLogger(config.logLevel);
+  const clock = o.clock ?? systemClock;
+  const { secret, generated } = resolveInstallationSecret(config.secret, config.dataDir);
+  const secrets = createSecretBox(secret);
+  const database = await createDatabase(config.databaseUrl, o.database);
+  try {
+    const db = database.prisma;
+    const keys = { current: await ensureSigningKeys({ db, secrets, logger }, config.signingAlgorithm) };
+    const vendor = await ensureVendor({ db, secrets, config });
+    await db.$transaction((tx) => seedDefaultAuthorization(tx));
+    const deps: Deps = {
+      db,
+      clock,
+      hasher: createPasswordHasher(config.argon2),
+      secrets,
+      keys,
+      config,
+      logger,
+      vendor: { clientId: vendor.clientId },
+    };
+    const services = createServices(deps);
+    const yoga = createGraphQLHandler({
+      services,
+      prisma: db,
+      logger,
+      graphiql: config.graphiql,
+      cookie: {
+        // Frontegg's SDKs expect fe_refresh_<clientId without dashes>.
+        name: `fe_refresh_${vendor.clientId.replace(/-/g, '')}`,
+        secure: config.cookie.secure,
+        sameSite: config.cookie.sameSite,
+        maxAge: config.refreshTokenTtl,
+      },
+    });
+    const app = createApp({ config, yoga, keys, logger, health: () => database.ping() });
+    return { app, services, deps, database, vendor, generatedSecret: generated, close: () => database.close() };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,113 @@
+// The only reader of process.env: parsed once, typed, failing fast with every problem listed.
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const seconds = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./.gatehouse'),
+  /** postgresql://… for PostgreSQL; pglite:<dir> or pglite:memory for the embedded database. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|pglite:)/, 'must start with postgresql://, postgres:// or pglite:')
+    .optional(),
+  /** JWT `iss` and the base of the discovery document; defaults to http://localhost:PORT. */
+  GATEHOUSE_ISSUER: z.url().optional(),
+  GATEHOUSE_VENDOR_CLIENT_ID: z.string().min(8).optional(),
+  GATEHOUSE_VENDOR_SECRET: z.string().min(16).optional(),
+  /** Encrypts private signing keys and TOTP seeds, keys the token hashes; else generated into DATA_DIR. */
+  GATEHOUSE_SECRET: z.string().min(32).optional(),
+  GATEHOUSE_SIGNING_ALG: z.enum(['RS256', 'ES256', 'EdDSA']).default('RS256'),
+  GATEHOUSE_ACCESS_TOKEN_TTL: seconds.default(3600),
+  GATEHOUSE_REFRESH_TOKEN_TTL: seconds.default(30 * 24 * 3600),
+  GATEHOUSE_SESSION_MAX_AGE: seconds.default(30 * 24 * 3600),
+  GATEHOUSE_VENDOR_TOKEN_TTL: seconds.default(24 * 3600),
+  /** OWASP argon2id defaults: m=19 MiB, t=2, p=1. */
+  GATEHOUSE_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456),
+  GATEHOUSE_ARGON2_ITERATIONS: z.coerce.number().int().min(1).default(2),
+  GATEHOUSE_ARGON2_PARALLELISM: z.coerce.number().int().min(1).default(1),
+  GATEHOUSE_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
+  /** Defaults to true when the issuer is https. */
+  GATEHOUSE_COOKIE_SECURE: bool.optional(),
+  /** Comma-separated origins allowed to call with credentials (CORS). */
+  GATEHOUSE_CORS_ORIGINS: z.string().default(''),
+  GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  GATEHOUSE_GRAPHIQL: bool.default(true),
+  GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  issuer: string;
+  vendorCredential: { clientId: string; secret: string } | null;
+  secret: string | null;
+  signingAlgorithm: 'RS256' | 'ES256' | 'EdDSA';
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  sessionMaxAge: number;
+  vendorTokenTtl: number;
+  argon2: { memoryCost: number; timeCost: number; parallelism: number };
+  cookie: { sameSite: 'Lax' | 'Strict' | 'None'; secure: boolean };
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  graphiql: boolean;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.GATEHOUSE_VENDOR_CLIENT_ID) !== Boolean(e.GATEHOUSE_VENDOR_SECRET)) {
+    throw new ConfigError('Invalid configuration:\n  set both GATEHOUSE_VENDOR_CLIENT_ID and GATEHOUSE_VENDOR_SECRET, or neither');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  const issuer = (e.GATEHOUSE_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const sameSite = e.GATEHOUSE_COOKIE_SAMESITE;
+  const secure = e.GATEHOUSE_COOKIE_SECURE ?? (issuer.startsWith('https:') || sameSite === 'None');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `pglite:${path.join(dataDir, 'db')}`,
+    issuer,
+    vendorCredential: e.GATEHOUSE_VENDOR_CLIENT_ID
+      ? { clientId: e.GATEHOUSE_VENDOR_CLIENT_ID, secret: e.GATEHOUSE_VENDOR_SECRET! }
+      : null,
+    secret: e.GATEHOUSE_SECRET ?? null,
+    signingAlgorithm: e.GATEHOUSE_SIGNING_ALG,
+    accessTokenTtl: e.GATEHOUSE_ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.GATEHOUSE_REFRESH_TOKEN_TTL,
+    sessionMaxAge: e.GATEHOUSE_SESSION_MAX_AGE,
+    vendorTokenTtl: e.GATEHOUSE_VENDOR_TOKEN_TTL,
+    argon2: {
+      memoryCost: e.GATEHOUSE_ARGON2_MEMORY_KIB,
+      timeCost: e.GATEHOUSE_ARGON2_ITERATIONS,
+      parallelism: e.GATEHOUSE_ARGON2_PARALLELISM,
+    },
+    // SameSite=None is only honoured by browsers on Secure cookies.
+    cookie: { sameSite, secure },
+    corsOrigins: e.GATEHOUSE_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    maxBodyBytes: e.GATEHOUSE_MAX_BODY_BYTES,
+    graphiql: e.GATEHOUSE_GRAPHIQL,
+    logLevel: e.GATEHOUSE_LOG_LEVEL,
+  };
+}

@@ -1,0 +1,81 @@
+// The one SchemaBuilder: plugins and their configuration live here (pothos complex-app).
+import SchemaBuilder from '@pothos/core';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
+import { domainError } from '../errors/domain-errors.ts';
+import type PrismaTypes from '../generated/pothos-types.ts';
+import { getDatamodel } from '../generated/pothos-types.ts';
+import type { GraphQLContext } from './context.ts';
+import { actingUserId } from './context.ts';
+
+export interface AuthScopes {
+  /** Any valid token (user or vendor). */
+  authenticated: boolean;
+  /** The vendor token (management). */
+  vendor: boolean;
+  /** A user access token. */
+  user: boolean;
+  /** There is a current user: a user token, or a vendor token with frontegg-user-id. */
+  actor: boolean;
+  /** The caller holds this permission key in its tenant (the vendor holds all). */
+  permission: string;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: GraphQLContext;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: AuthScopes;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: true;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSONObject: { Input: Record<string, unknown>; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+}>({
+  // Errors before scope-auth so authorization failures land in result unions too.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  defaultFieldNullability: false,
+  defaultInputFieldRequiredness: true,
+  prisma: {
+    client: (ctx) => ctx.prismaForPlugin,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+  },
+  errors: {
+    defaultResultOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Success` },
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result` },
+  },
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      authenticated: ctx.principal.kind !== 'anonymous',
+      vendor: ctx.principal.kind === 'vendor',
+      user: ctx.principal.kind === 'user',
+      actor: actingUserId(ctx) !== null,
+      permission: (key) =>
+        ctx.principal.kind === 'vendor' || (ctx.principal.kind === 'user' && ctx.principal.permissions.includes(key)),
+    }),
+    // 401 when there is no (valid) token, 403 when the token lacks the right.
+    unauthorizedError: (_parent, ctx) =>
+      ctx.authError
+        ? domainError(ctx.authError)
+        : ctx.principal.kind === 'anonymous'
+          ? domainError('auth_unauthenticated')
+          : ctx.principal.kind === 'vendor' && !ctx.headerUserId
+            ? domainError('user_header_required')
+            : domainError('auth_forbidden'),
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSONObject', JSONObjectResolver);
+builder.queryType({});
+builder.mutationType({});

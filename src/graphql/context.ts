@@ -1,0 +1,90 @@
+// Per-request GraphQL context. Built once per request from the HTTP request; holds the
+// services (never the database for resolvers to query directly) and the principal.
+import { DomainError } from '../errors/domain-errors.ts';
+import type { ErrorCode } from '../errors/codes.ts';
+import { parseCookies, serializeCookie } from '../platform/http.ts';
+import type { Principal } from '../services/auth/auth.service.ts';
+import type { ClientInfo } from '../services/auth/sessions.service.ts';
+import type { Services } from '../services/index.ts';
+import type { PrismaClient } from '../platform/db.ts';
+
+export interface RefreshCookieSettings {
+  name: string;
+  secure: boolean;
+  sameSite: 'Lax' | 'Strict' | 'None';
+  maxAge: number;
+}
+
+export interface GraphQLContext {
+  services: Services;
+  /** The caller, or why their bearer token was refused (only fields that need auth fail on it). */
+  principal: Principal;
+  authError: ErrorCode | null;
+  /** Frontegg headers: a vendor token acts on this tenant / user. */
+  headerTenantId: string | null;
+  headerUserId: string | null;
+  client: ClientInfo;
+  refreshCookie: { read(): string | null; set(token: string): void; clear(): void };
+  /** Set-Cookie values the response must carry. */
+  responseCookies: string[];
+  /** For the Prisma plugin's relation loading only; resolvers go through services. */
+  prismaForPlugin: PrismaClient;
+}
+
+export interface ContextDeps {
+  services: Services;
+  prisma: PrismaClient;
+  cookie: RefreshCookieSettings;
+}
+
+const header = (h: Headers, name: string) => h.get(name)?.trim() || null;
+
+export async function createContext(request: Request, deps: ContextDeps): Promise<GraphQLContext> {
+  const h = request.headers;
+  const cookies = parseCookies(h.get('cookie'));
+  const responseCookies: string[] = [];
+  const auth = h.get('authorization');
+  // Frontegg SDKs send `Bearer <jwt>`; a few calls send the raw token.
+  const bearer = auth ? auth.replace(/^Bearer\s+/i, '').trim() || null : null;
+  let principal: Principal = { kind: 'anonymous' };
+  let authError: ErrorCode | null = null;
+  try {
+    principal = await deps.services.auth.authenticateBearer(bearer);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    authError = error.code;
+  }
+  const { name, ...cookieOptions } = deps.cookie;
+  return {
+    services: deps.services,
+    principal,
+    authError,
+    headerTenantId: header(h, 'frontegg-tenant-id'),
+    headerUserId: header(h, 'frontegg-user-id'),
+    client: {
+      userAgent: header(h, 'user-agent'),
+      ipAddress: header(h, 'x-forwarded-for')?.split(',')[0]?.trim() ?? header(h, 'x-real-ip'),
+    },
+    refreshCookie: {
+      read: () => cookies.get(name) || null,
+      set: (token) => void responseCookies.push(serializeCookie(name, token, { ...cookieOptions, httpOnly: true, path: '/' })),
+      clear: () => void responseCookies.push(serializeCookie(name, '', { ...cookieOptions, httpOnly: true, path: '/', maxAge: 0, expires: new Date(0) })),
+    },
+    responseCookies,
+    prismaForPlugin: deps.prisma,
+  };
+}
+
+/** The user a call acts as: the token's user, or the frontegg-user-id of a vendor call. */
+export function actingUserId(ctx: GraphQLContext): string | null {
+  if (ctx.principal.kind === 'user') return ctx.principal.userId;
+  if (ctx.principal.kind === 'vendor') return ctx.headerUserId;
+  return null;
+}
+
+/** The tenant a call acts in: the token's tenant, or the frontegg-tenant-id of a vendor call. */
+export function actingTenantId(ctx: GraphQLContext): string | null {
+  if (ctx.principal.kind === 'user') return ctx.principal.tenantId;
+  if (ctx.principal.kind === 'vendor') return ctx.headerTenantId;
+  return null;
+}

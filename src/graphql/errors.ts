@@ -1,0 +1,46 @@
+// Errors belong in the schema (pothos plugin-errors "recommended usage"): an Error interface
+// and one object type per domain error class; mutations return unions of their result and these.
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  InvalidCredentialsError,
+  InvalidTokenError,
+  NotFoundError,
+  NotImplementedError,
+  UnauthenticatedError,
+  UserLockedError,
+  ValidationError,
+} from '../errors/domain-errors.ts';
+import { builder } from './builder.ts';
+
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
+  description: 'A failure the caller can act on. `code` is stable (see the error-code table); `message` is for people.',
+  fields: (t) => ({
+    code: t.string({ resolve: (e) => e.code }),
+    message: t.exposeString('message'),
+  }),
+});
+
+const exposed = [
+  ValidationError,
+  InvalidCredentialsError,
+  UnauthenticatedError,
+  InvalidTokenError,
+  ForbiddenError,
+  NotFoundError,
+  ConflictError,
+  UserLockedError,
+  NotImplementedError,
+] as const;
+
+for (const cls of exposed) {
+  builder.objectType(cls, {
+    name: cls.name,
+    interfaces: [ErrorInterface],
+    isTypeOf: (value) => value instanceof cls,
+  });
+}
+
+/** The error types every mutation can answer with. */
+export const MUTATION_ERRORS = [...exposed];

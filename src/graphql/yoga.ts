@@ -1,0 +1,79 @@
+// The GraphQL-over-HTTP pipeline. /graphql and every REST route go through this one yoga
+// instance, so context, auth scopes, validation, limits and masking exist once.
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import { DomainError } from '../errors/domain-errors.ts';
+import type { Logger } from '../platform/logger.ts';
+import { createContext, type ContextDeps } from './context.ts';
+import { schema } from './schema.ts';
+
+export interface YogaDeps extends ContextDeps {
+  logger: Logger;
+  graphiql: boolean;
+}
+
+/** Set-Cookie values produced while resolving a request, keyed by that request. */
+const cookieJar = new WeakMap<Request, string[]>();
+
+const useResponseCookies = (): Plugin => ({
+  onResponse({ request, response }) {
+    for (const cookie of cookieJar.get(request) ?? []) response.headers.append('set-cookie', cookie);
+  },
+});
+
+function findDomainError(error: unknown): DomainError | null {
+  let e: unknown = error;
+  for (let i = 0; i < 5 && e; i++) {
+    if (e instanceof DomainError) return e;
+    e = (e as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
+
+export function createGraphQLHandler(deps: YogaDeps) {
+  return createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    graphiql: deps.graphiql ? { title: 'Gatehouse GraphiQL', defaultQuery: '{ me { id email tenants { tenant { id name } } } }' } : false,
+    landingPage: false,
+    batching: false,
+    logging: {
+      debug: (...args) => deps.logger.debug(args.map(String).join(' ')),
+      info: (...args) => deps.logger.info(args.map(String).join(' ')),
+      warn: (...args) => deps.logger.warn(args.map(String).join(' ')),
+      error: (...args) => deps.logger.error(args.map(String).join(' ')),
+    },
+    context: async ({ request }) => {
+      const ctx = await createContext(request, deps);
+      cookieJar.set(request, ctx.responseCookies);
+      return ctx;
+    },
+    // Domain errors keep their message and carry their code; anything else is masked.
+    maskedErrors: {
+      maskError(error, message) {
+        const domain = findDomainError(error);
+        if (domain) {
+          const path = error instanceof GraphQLError ? error.path : undefined;
+          return new GraphQLError(domain.message, { path, extensions: { code: domain.code } });
+        }
+        if (error instanceof GraphQLError && !error.originalError) return error;
+        deps.logger.error({ err: (error as GraphQLError).originalError ?? error }, 'unexpected error in a resolver');
+        return new GraphQLError(message, { extensions: { code: 'internal_error' } });
+      },
+    },
+    plugins: [
+      useResponseCookies(),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12, ignoreIntrospection: true },
+        costLimit: { maxCost: 5000, ignoreIntrospection: true },
+        maxAliases: { n: 20 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 2000 },
+        blockFieldSuggestion: { enabled: true },
+      }),
+    ],
+  });
+}
+
+export type GraphQLHandler = ReturnType<typeof createGraphQLHandler>;

@@ -1,0 +1,100 @@
+// The only place that makes a PrismaClient. One URL picks the database:
+//   postgresql://…  real PostgreSQL through @prisma/adapter-pg (pooled)
+//   pglite:<dir>    embedded PGlite (PostgreSQL in wasm), file-backed, in-process
+//   pglite:memory   embedded PGlite in memory (tests)
+import fs from 'node:fs';
+import path from 'node:path';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { applyMigrations, type SqlRunner } from './migrate.ts';
+
+export type { PrismaClient } from '../generated/prisma/client.ts';
+export { Prisma } from '../generated/prisma/client.ts';
+
+/** A Prisma client or the transaction client handed to `$transaction` callbacks. */
+export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'postgres' | 'pglite';
+  appliedMigrations: string[];
+  /** Cheap liveness probe for /health. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  migrate?: boolean;
+  /** Called with each SQL statement Prisma sends (tests count them to catch N+1). */
+  onQuery?: (sql: string) => void;
+  poolSize?: number;
+}
+
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
+export const redactUrl = (url: string) => url.replace(/:[^:@/]*@/, ':***@');
+
+function withQueryLog(prisma: PrismaClient, onQuery?: (sql: string) => void): PrismaClient {
+  if (onQuery) (prisma as unknown as { $on(e: 'query', cb: (ev: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
+  return prisma;
+}
+
+export async function createDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
+  const { migrate = true, onQuery } = options;
+  const log = onQuery ? [{ level: 'query' as const, emit: 'event' as const }] : [];
+  if (isPostgresUrl(url)) {
+    const [{ PrismaPg }, { default: pg }] = await Promise.all([import('@prisma/adapter-pg'), import('pg')]);
+    let appliedMigrations: string[] = [];
+    if (migrate) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        appliedMigrations = await applyMigrations({
+          query: async (sql, params) => (await client.query(sql, params)).rows,
+          exec: async (sql) => void (await client.query(sql)),
+        });
+      } finally {
+        await client.end();
+      }
+    }
+    const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
+    const prisma = withQueryLog(new PrismaClient({ adapter, log }), onQuery);
+    return {
+      prisma,
+      kind: 'postgres',
+      appliedMigrations,
+      ping: () => prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      close: () => prisma.$disconnect(),
+    };
+  }
+  if (url.startsWith('pglite:')) {
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('pglite-prisma-adapter'),
+    ]);
+    const target = url.slice('pglite:'.length);
+    const inMemory = target === 'memory' || target === '';
+    const dataDir = inMemory ? 'memory://' : path.resolve(target);
+    if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
+    const client = await PGlite.create(dataDir);
+    let appliedMigrations: string[] = [];
+    if (migrate) {
+      // The same PGlite instance as the client: a data directory may be opened only once.
+      const runner: SqlRunner = {
+        query: async <T,>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
+        exec: async (sql) => void (await client.exec(sql)),
+      };
+      appliedMigrations = await applyMigrations(runner);
+    }
+    const prisma = withQueryLog(new PrismaClient({ adapter: new PrismaPGlite(client), log }), onQuery);
+    return {
+      prisma,
+      kind: 'pglite',
+      appliedMigrations,
+      ping: () => prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      close: async () => {
+        await prisma.$disconnect();
+        await client.close();
+      },
+    };
+  }
+  throw new Error(`Unsupported DATABASE_URL ${redactUrl(url)} (use postgresql://…, pglite:<dir> or pglite:memory)`);
+}

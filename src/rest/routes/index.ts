@@ -1,0 +1,7 @@
+import type { RouteDefinition } from '../define-route.ts';
+import { authRoutes } from './auth.routes.ts';
+import { tenantRoutes } from './tenants.routes.ts';
+import { userRoutes } from './users.routes.ts';
+
+/** Every REST route Gatehouse serves. */
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes];

@@ -1,0 +1,251 @@
+// The authentication flows: password login, refresh, logout, sign-up, password verification,
+// and reading a bearer token into a principal. Transports call these and nothing else.
+import { z } from 'zod';
+import { DomainError, fail } from '../../errors/domain-errors.ts';
+import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
+import type { Deps } from '../deps.ts';
+import { loadTenantAuthorization } from '../roles/authorization.service.ts';
+import { createTenantIn } from '../tenants/tenants.service.ts';
+import { createUserIn } from '../users/users.service.ts';
+import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
+import type { ClientInfo, SessionStore } from './sessions.service.ts';
+import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
+import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
+
+export type Principal =
+  | { kind: 'anonymous' }
+  | { kind: 'vendor'; clientId: string }
+  | {
+      kind: 'user';
+      userId: string;
+      tenantId: string;
+      tenantIds: string[];
+      sessionId: string;
+      roles: string[];
+      permissions: string[];
+    };
+
+export interface AuthResult {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  expires: Date;
+  userId: string;
+  userEmail: string | null;
+  emailVerified: boolean;
+  tenantId: string;
+  sessionId: string;
+}
+
+const LoginInput = z
+  .object({
+    email: z.string().trim().max(254).nullish(),
+    username: z.string().trim().max(255).nullish(),
+    password: passwordSchema,
+  })
+  .refine((v) => v.email || v.username, { message: 'email or username is required', path: ['email'] });
+
+const SignUpInput = z.object({
+  email: emailSchema,
+  companyName: z.string().trim().min(1, 'companyName is required').max(255),
+  password: passwordSchema.nullish(),
+  name: nameSchema.nullish(),
+  username: usernameSchema.nullish(),
+  phoneNumber: phoneSchema.nullish(),
+  profilePictureUrl: urlSchema.nullish(),
+  metadata: metadataSchema.nullish(),
+  provider: z.literal('local').nullish(),
+});
+
+const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
+
+type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor'> & {
+  sessions: SessionStore;
+  tokens: TokenIssuer;
+};
+
+export function createAuthService(deps: AuthDeps) {
+  const { db, hasher, clock, keys, config, vendor, sessions, tokens } = deps;
+
+  const userForLogin = {
+    id: true,
+    email: true,
+    name: true,
+    verified: true,
+    lockedAt: true,
+    profilePictureUrl: true,
+    metadata: true,
+    activeTenantId: true,
+    memberships: { select: { tenantId: true, disabled: true, expiresAt: true }, orderBy: { createdAt: 'asc' } },
+  } as const;
+
+  type LoginUser = NonNullable<Awaited<ReturnType<typeof findLoginUser>>>;
+  function findLoginUser(where: { id: string } | { email: string } | { username: string }) {
+    return db.user.findUnique({ where: where as never, select: userForLogin });
+  }
+
+  const usableTenantIds = (u: LoginUser, now: Date) =>
+    u.memberships.filter((m) => !m.disabled && (!m.expiresAt || m.expiresAt > now)).map((m) => m.tenantId);
+
+  /** Picks the tenant a session works in: the requested one, the active one, else the oldest membership. */
+  function pickTenant(u: LoginUser, now: Date, requested?: string | null): string {
+    const usable = usableTenantIds(u, now);
+    if (requested) {
+      if (!usable.includes(requested)) fail('user_not_member_of_tenant');
+      return requested;
+    }
+    if (u.activeTenantId && usable.includes(u.activeTenantId)) return u.activeTenantId;
+    return usable[0] ?? fail('user_no_tenant_access');
+  }
+
+  async function tokensFor(u: LoginUser, tenantId: string, sessionId: string, refreshToken: string): Promise<AuthResult> {
+    const now = clock.now();
+    const authz = await loadTenantAuthorization(db, u.id, tenantId, now);
+    if (!authz) fail('user_no_tenant_access');
+    const { accessToken, expiresIn, expires } = await tokens.issueAccessToken({
+      userId: u.id,
+      email: u.email,
+      name: u.name,
+      profilePictureUrl: u.profilePictureUrl,
+      verified: u.verified,
+      tenantId,
+      tenantIds: usableTenantIds(u, now),
+      roleKeys: authz.roles.map((r) => r.key),
+      permissionKeys: authz.permissionKeys,
+      sessionId,
+      metadata: u.metadata,
+    });
+    return { accessToken, refreshToken, expiresIn, expires, userId: u.id, userEmail: u.email, emailVerified: u.verified, tenantId, sessionId };
+  }
+
+  async function startSession(u: LoginUser, client: ClientInfo): Promise<AuthResult> {
+    const now = clock.now();
+    const tenantId = pickTenant(u, now);
+    const { sessionId, refreshToken } = await db.$transaction(async (tx) => {
+      const s = await sessions.create(tx, u.id, tenantId, client);
+      await tx.user.update({ where: { id: u.id }, data: { lastLoginAt: now, failedLoginAttempts: 0, activeTenantId: tenantId } });
+      return s;
+    });
+    return tokensFor(u, tenantId, sessionId, refreshToken);
+  }
+
+  /** Checks the password; unknown users cost one dummy verification so timing does not tell them apart. */
+  async function checkPassword(where: { email: string } | { username: string }, password: string) {
+    const user = await findLoginUser(where);
+    const credential = user ? await db.passwordCredential.findUnique({ where: { userId: user.id }, select: { hash: true } }) : null;
+    const ok = await hasher.verify(credential?.hash ?? null, password);
+    if (!ok || !user) {
+      if (user) await db.user.update({ where: { id: user.id }, data: { failedLoginAttempts: { increment: 1 } } });
+      fail('auth_invalid_credentials');
+    }
+    return user;
+  }
+
+  return {
+    async login(raw: { email?: string | null; username?: string | null; password: string }, client: ClientInfo) {
+      const input = parseInput(LoginInput, raw);
+      const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
+      const user = await checkPassword(where, input.password);
+      // Only someone who knows the password learns that the account is locked or unverified.
+      if (user.lockedAt) fail('user_locked');
+      const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { forceEmailVerification: true } });
+      if (!user.verified && settings?.forceEmailVerification) fail('user_not_verified');
+      return startSession(user, client);
+    },
+
+    async refresh(refreshToken: string | null | undefined, requestedTenantId?: string | null) {
+      if (!refreshToken || refreshToken.length > 512) fail('auth_refresh_token_invalid');
+      let user: LoginUser | null = null;
+      const rotated = await sessions.rotate(refreshToken, async (s) => {
+        user = await findLoginUser({ id: s.userId });
+        if (!user || user.lockedAt) fail('auth_refresh_token_invalid');
+        return pickTenant(user, clock.now(), requestedTenantId ?? null);
+      });
+      return tokensFor(user!, rotated.tenantId, rotated.sessionId, rotated.refreshToken);
+    },
+
+    async logout(refreshToken: string | null | undefined, principal: Principal) {
+      if (refreshToken && refreshToken.length <= 512) {
+        const revoked = await sessions.revokeByRefreshToken(refreshToken);
+        if (revoked) return;
+      }
+      if (principal.kind === 'user') await sessions.revoke(principal.sessionId, 'logout');
+    },
+
+    /**
+     * Sign-up creates a tenant (the company) and its first user, who gets the first-user roles.
+     * Without a password the account would need activation, which this build does not offer yet.
+     */
+    async signUp(raw: z.input<typeof SignUpInput>, client: ClientInfo) {
+      const input = parseInput(SignUpInput, raw);
+      const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { allowSignUps: true, forceEmailVerification: true } });
+      if (!settings?.allowSignUps) fail('signup_disabled');
+      if (!input.password) fail('feature_not_implemented', 'Sign-up without a password (activation by email) is not implemented');
+      const verified = false;
+      const { userId, tenantId } = await db.$transaction(async (tx) => {
+        if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) fail('user_already_exists');
+        const tenant = await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
+        const { userId } = await createUserIn(
+          tx,
+          { hasher, clock },
+          {
+            tenantId: tenant.id,
+            email: input.email,
+            username: input.username,
+            name: input.name,
+            password: input.password,
+            phoneNumber: input.phoneNumber,
+            profilePictureUrl: input.profilePictureUrl,
+            metadata: input.metadata,
+            verified,
+          },
+          { firstUser: true },
+        );
+        return { userId, tenantId: tenant.id };
+      });
+      const shouldActivate = settings.forceEmailVerification;
+      if (shouldActivate) return { shouldActivate, userId, tenantId, authResponse: null };
+      const user = (await findLoginUser({ id: userId }))!;
+      return { shouldActivate, userId, tenantId, authResponse: await startSession(user, client) };
+    },
+
+    /** Vendor-only: tells whether the password is the user's, without starting a session. */
+    async verifyPassword(raw: { email: string; password: string }) {
+      const input = parseInput(VerifyPasswordInput, raw);
+      await checkPassword({ email: input.email }, input.password);
+      return true;
+    },
+
+    /** Reads `Authorization: Bearer …` into a principal. Invalid tokens are an error, not anonymity. */
+    async authenticateBearer(token: string | null): Promise<Principal> {
+      if (!token) return { kind: 'anonymous' };
+      try {
+        const claims = await keys.current.verify<{ tenantId?: unknown; tenantIds?: unknown; sid?: unknown; roles?: unknown; permissions?: unknown }>(token, {
+          issuer: config.issuer,
+          audience: vendor.clientId,
+          types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE],
+          now: clock.now(),
+        });
+        if (claims.type === VENDOR_TOKEN_TYPE) return { kind: 'vendor', clientId: claims.sub };
+        const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+        if (typeof claims.tenantId !== 'string' || typeof claims.sid !== 'string') fail('auth_token_invalid');
+        return {
+          kind: 'user',
+          userId: claims.sub,
+          tenantId: claims.tenantId,
+          tenantIds: strings(claims.tenantIds),
+          sessionId: claims.sid,
+          roles: strings(claims.roles),
+          permissions: strings(claims.permissions),
+        };
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+        if (error instanceof JwtInvalidTokenError) fail(error.reason === 'expired' ? 'auth_token_expired' : 'auth_token_invalid');
+        throw error;
+      }
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
+export const TenantIdSchema = idSchema;

@@ -1,0 +1,106 @@
+// Sessions own a refresh-token family. Refresh tokens are random (256 bits), stored as a keyed
+// hash, and single-use: each refresh rotates the token; presenting a token that was already
+// rotated means it leaked (or raced), so the whole family is revoked (OAuth 2.0 Security BCP §4.14).
+import { fail } from '../../errors/domain-errors.ts';
+import { randomToken } from '../../platform/crypto.ts';
+import type { Tx } from '../../platform/db.ts';
+import type { Deps } from '../deps.ts';
+
+export interface ClientInfo {
+  userAgent?: string | null;
+  ipAddress?: string | null;
+}
+
+type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'>;
+
+export function createSessionStore(deps: SessionDeps) {
+  const { db, secrets, clock, config } = deps;
+
+  async function mintRefreshToken(tx: Tx, sessionId: string, now: Date, sessionExpiresAt: Date) {
+    const token = randomToken(32);
+    const expiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, sessionExpiresAt.getTime()));
+    await tx.refreshToken.create({ data: { sessionId, tokenHash: secrets.hashToken(token), expiresAt, createdAt: now } });
+    return token;
+  }
+
+  async function revoke(sessionId: string, reason: string) {
+    await db.session.updateMany({
+      where: { id: sessionId, revokedAt: null },
+      data: { revokedAt: clock.now(), revokedReason: reason },
+    });
+  }
+
+  return {
+    async create(tx: Tx, userId: string, tenantId: string, client: ClientInfo) {
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + config.sessionMaxAge * 1000);
+      const session = await tx.session.create({
+        data: {
+          userId,
+          tenantId,
+          createdAt: now,
+          lastActiveAt: now,
+          expiresAt,
+          userAgent: client.userAgent?.slice(0, 512) ?? null,
+          ipAddress: client.ipAddress?.slice(0, 64) ?? null,
+        },
+        select: { id: true },
+      });
+      const refreshToken = await mintRefreshToken(tx, session.id, now, expiresAt);
+      return { sessionId: session.id, refreshToken };
+    },
+
+    /**
+     * Consumes a refresh token and returns its session with a new token. Every failure answers
+     * the same 401 so a caller learns nothing about which check failed.
+     */
+    async rotate(token: string, tenantIdFor: (s: { userId: string; tenantId: string | null }) => Promise<string>) {
+      const now = clock.now();
+      const row = await db.refreshToken.findUnique({
+        where: { tokenHash: secrets.hashToken(token) },
+        select: {
+          id: true,
+          usedAt: true,
+          expiresAt: true,
+          session: { select: { id: true, userId: true, tenantId: true, revokedAt: true, expiresAt: true } },
+        },
+      });
+      if (!row) fail('auth_refresh_token_invalid');
+      const { session } = row;
+      if (row.usedAt) {
+        await revoke(session.id, 'refresh_token_reuse');
+        fail('auth_refresh_token_invalid');
+      }
+      if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now) fail('auth_refresh_token_invalid');
+      const tenantId = await tenantIdFor(session);
+      const rotated = await db.$transaction(async (tx) => {
+        // Compare-and-set: of two concurrent refreshes with the same token only one wins.
+        const claimed = await tx.refreshToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
+        if (claimed.count !== 1) return null;
+        await tx.session.update({ where: { id: session.id }, data: { lastActiveAt: now, tenantId } });
+        return mintRefreshToken(tx, session.id, now, session.expiresAt);
+      });
+      if (!rotated) {
+        await revoke(session.id, 'refresh_token_reuse');
+        fail('auth_refresh_token_invalid');
+      }
+      return { sessionId: session.id, userId: session.userId, tenantId, refreshToken: rotated };
+    },
+
+    /** Revokes the session a refresh token belongs to; unknown tokens are ignored (logout is idempotent). */
+    async revokeByRefreshToken(token: string) {
+      const row = await db.refreshToken.findUnique({ where: { tokenHash: secrets.hashToken(token) }, select: { sessionId: true } });
+      if (row) await revoke(row.sessionId, 'logout');
+      return row?.sessionId ?? null;
+    },
+
+    revoke,
+
+    async isActive(sessionId: string) {
+      const s = await db.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expiresAt: true } });
+      return !!s && !s.revokedAt && s.expiresAt > clock.now();
+    },
+  };
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;

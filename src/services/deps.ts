@@ -1,0 +1,21 @@
+// What services may use. Factories take a narrow Pick<Deps, …> (kratos, logto Libraries).
+import type { Config } from '../config.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { SecretBox } from '../platform/crypto.ts';
+import type { PrismaClient } from '../platform/db.ts';
+import type { KeySet } from '../platform/jwt.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { PasswordHasher } from '../platform/password.ts';
+
+export interface Deps {
+  db: PrismaClient;
+  clock: Clock;
+  hasher: PasswordHasher;
+  secrets: SecretBox;
+  /** Replaced on key rotation; read it at use, never capture it. */
+  keys: { current: KeySet };
+  config: Config;
+  logger: Logger;
+  /** The installation's vendor client id: token audience and refresh-cookie name. */
+  vendor: { clientId: string };
+}

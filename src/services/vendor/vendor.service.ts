@@ -1,0 +1,69 @@
+// The vendor credential (Frontegg's environment clientId/secret): it authenticates management
+// calls (POST /auth/vendor) and names the refresh cookie. The secret is stored as a keyed hash.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { fail } from '../../errors/domain-errors.ts';
+import { randomToken, safeEqual } from '../../platform/crypto.ts';
+import type { Deps } from '../deps.ts';
+import { parseInput } from '../validation.ts';
+
+export const VENDOR_TOKEN_TYPE = 'vendor';
+
+export interface VendorBootstrap {
+  clientId: string;
+  /** Present only when the credential was generated now: print it once, it is never shown again. */
+  generatedSecret?: string;
+}
+
+/** Creates the vendor row on first start, or aligns it with the configured credential. */
+export async function ensureVendor({ db, secrets, config }: Pick<Deps, 'db' | 'secrets' | 'config'>): Promise<VendorBootstrap> {
+  const configured = config.vendorCredential;
+  const existing = await db.vendorSettings.findUnique({ where: { id: 1 } });
+  if (configured) {
+    const secretHash = secrets.hashToken(configured.secret);
+    await db.vendorSettings.upsert({
+      where: { id: 1 },
+      create: { id: 1, clientId: configured.clientId, secretHash },
+      update: { clientId: configured.clientId, secretHash },
+    });
+    return { clientId: configured.clientId };
+  }
+  if (existing) return { clientId: existing.clientId };
+  const clientId = randomUUID();
+  const secret = randomToken(32);
+  await db.vendorSettings.create({ data: { id: 1, clientId, secretHash: secrets.hashToken(secret) } });
+  return { clientId, generatedSecret: secret };
+}
+
+const VendorCredentialInput = z.object({
+  clientId: z.string().min(1).max(255),
+  secret: z.string().min(1).max(512),
+});
+
+export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' | 'clock' | 'config' | 'vendor'>) {
+  const { db, secrets, keys, clock, config, vendor } = deps;
+  return {
+    /** POST /auth/vendor: exchanges the vendor credential for a vendor JWT. */
+    async authenticate(input: { clientId: string; secret: string }) {
+      const { clientId, secret } = parseInput(VendorCredentialInput, input);
+      const row = await db.vendorSettings.findUnique({ where: { id: 1 } });
+      // Hash first, compare in constant time, and answer the same for a wrong id or secret.
+      const presented = secrets.hashToken(secret);
+      const ok = !!row && safeEqual(row.clientId, clientId) && safeEqual(row.secretHash, presented);
+      if (!ok) fail('auth_vendor_invalid_credentials');
+      const expiresIn = config.vendorTokenTtl;
+      const token = await keys.current.sign(
+        { type: VENDOR_TOKEN_TYPE },
+        { issuer: config.issuer, audience: vendor.clientId, subject: clientId, expiresInSeconds: expiresIn, now: clock.now() },
+      );
+      return { token, expiresIn };
+    },
+
+    async settings() {
+      const row = await db.vendorSettings.findUniqueOrThrow({ where: { id: 1 } });
+      return row;
+    },
+  };
+}
+
+export type VendorService = ReturnType<typeof createVendorService>;
