@@ -1,0 +1,175 @@
+// Boots a real Gatehouse in-process for a test file: PGlite in memory by default, or a fresh
+// database on the PostgreSQL server of TEST_POSTGRES_URL (scripts/with-postgres.sh) when
+// GATEHOUSE_TEST_DB=postgres. Requests go through app.fetch, exactly as over HTTP.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import { createGatehouse, type Gatehouse } from '../../src/bootstrap.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { ManualClock, type Clock } from '../../src/platform/clock.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+
+export const VENDOR = { clientId: 'test-vendor-client-id', secret: 'test-vendor-secret-0123456789' };
+export const BASE = 'http://gatehouse.test';
+
+export interface TestGatehouse extends Gatehouse {
+  config: Config;
+  clock: Clock;
+  cookieName: string;
+  /** SQL statements Prisma sent since the last reset. */
+  queries: string[];
+  rest(method: string, path: string, o?: RequestOptions): Promise<TestResponse>;
+  gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables?: TVars, o?: RequestOptions): Promise<GqlResult<TData>>;
+  vendorToken(): Promise<string>;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string;
+  token?: string;
+  cookie?: string;
+  headers?: Record<string, string>;
+}
+
+export interface TestResponse {
+  status: number;
+  body: any;
+  headers: Headers;
+  /** The refresh token the response set as a cookie, if any ('' when it cleared it). */
+  refreshCookie: string | undefined;
+}
+
+export interface GqlResult<TData> {
+  status: number;
+  data: TData;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  refreshCookie: string | undefined;
+}
+
+async function freshPostgresDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startGatehouse(env: Record<string, string> = {}, o: { clock?: Clock } = {}): Promise<TestGatehouse> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
+  let databaseUrl = 'pglite:memory';
+  let drop = async () => {};
+  if (process.env.GATEHOUSE_TEST_DB === 'postgres') {
+    const base = process.env.TEST_POSTGRES_URL;
+    if (!base) throw new Error('GATEHOUSE_TEST_DB=postgres needs TEST_POSTGRES_URL (scripts/with-postgres.sh sets it)');
+    ({ url: databaseUrl, drop } = await freshPostgresDatabase(base));
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    GATEHOUSE_ISSUER: BASE,
+    GATEHOUSE_VENDOR_CLIENT_ID: VENDOR.clientId,
+    GATEHOUSE_VENDOR_SECRET: VENDOR.secret,
+    // Cheap argon2 in tests only (supabase api_test.go); production uses OWASP parameters.
+    GATEHOUSE_ARGON2_MEMORY_KIB: '1024',
+    GATEHOUSE_ARGON2_ITERATIONS: '1',
+    GATEHOUSE_LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const clock = o.clock ?? new ManualClock();
+  const queries: string[] = [];
+  const gh = await createGatehouse(config, {
+    clock,
+    logger: createLogger('silent'),
+    database: { onQuery: (q) => queries.push(q) },
+  });
+  const cookieName = `fe_refresh_${VENDOR.clientId.replace(/-/g, '')}`;
+
+  const readCookie = (h: Headers) => {
+    for (const c of h.getSetCookie()) {
+      if (c.startsWith(`${cookieName}=`)) return decodeURIComponent(c.slice(cookieName.length + 1).split(';')[0]!);
+    }
+    return undefined;
+  };
+
+  const request = async (method: string, p: string, ro: RequestOptions = {}) => {
+    const headers = new Headers({ 'content-type': 'application/json', ...ro.headers });
+    if (ro.token) headers.set('authorization', `Bearer ${ro.token}`);
+    if (ro.cookie !== undefined) headers.set('cookie', `${cookieName}=${encodeURIComponent(ro.cookie)}`);
+    const body = ro.rawBody ?? (ro.body === undefined ? undefined : JSON.stringify(ro.body));
+    return gh.app.fetch(new Request(`${BASE}${p}`, { method, headers, body }));
+  };
+
+  const t: TestGatehouse = {
+    ...gh,
+    config,
+    clock,
+    cookieName,
+    queries,
+    async rest(method, p, ro) {
+      const res = await request(method, p, ro);
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* keep text */
+      }
+      return { status: res.status, body, headers: res.headers, refreshCookie: readCookie(res.headers) };
+    },
+    async gql(doc, variables, ro = {}) {
+      const res = await request('POST', '/graphql', { ...ro, body: { query: print(doc), variables } });
+      const json = (await res.json()) as { data: any; errors?: any[] };
+      return { status: res.status, data: json.data, errors: json.errors, refreshCookie: readCookie(res.headers) };
+    },
+    /** A fresh vendor token (tests move the clock, so none is cached). */
+    async vendorToken() {
+      const r = await t.rest('POST', '/auth/vendor', { body: VENDOR });
+      if (r.status !== 200) throw new Error(`vendor auth failed: ${JSON.stringify(r.body)}`);
+      return r.body.token as string;
+    },
+    async close() {
+      await gh.close();
+      await drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
+
+let counter = 0;
+/** A unique email per call, so tests never collide. */
+export const uniqueEmail = (prefix = 'user') => `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`;
+
+/** Signs up a company and its first user over REST; returns the ids and the login response. */
+export async function signUp(t: TestGatehouse, o: { email?: string; password?: string; companyName?: string } = {}) {
+  const email = o.email ?? uniqueEmail();
+  const password = o.password ?? 'a long enough passphrase';
+  const r = await t.rest('POST', '/identity/resources/users/v1/signUp', {
+    body: { email, password, companyName: o.companyName ?? 'Acme', provider: 'local' },
+  });
+  if (r.status !== 201) throw new Error(`sign-up failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return {
+    email,
+    password,
+    userId: r.body.userId as string,
+    tenantId: r.body.tenantId as string,
+    accessToken: r.body.authResponse.accessToken as string,
+    refreshToken: r.refreshCookie!,
+  };
+}
