@@ -3,6 +3,7 @@
 // touches the database or re-implements a rule.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { z } from 'zod';
+import type { ErrorCode } from '../errors/codes.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -41,6 +42,8 @@ export interface RouteDefinition<TData = any, TVars = any, P = any, Q = any, B =
   /** Frontegg's response body. */
   response: (result: R, input: RouteInput<P, Q, B>) => unknown;
   responseSchema?: z.ZodType;
+  /** The error when the result is null (a lookup that found nothing). */
+  notFound?: ErrorCode;
   status: number;
 }
 

@@ -106,7 +106,7 @@ export async function executeRoute(
   if (result && typeof result === 'object' && '__typename' in result && 'code' in result && isErrorCode(result.code)) {
     return errorResponse(result.code, String((result as { message?: unknown }).message ?? ''), responseHeaders);
   }
-  if (result === null || result === undefined) return errorResponse('route_not_found', 'Not found', responseHeaders);
+  if (result === null || result === undefined) return errorResponse(route.notFound ?? 'route_not_found', undefined, responseHeaders);
   const body = route.response(result, input);
   const parsed = route.responseSchema ? route.responseSchema.parse(body) : body;
   responseHeaders.set('content-type', 'application/json');

@@ -111,14 +111,18 @@ builder.queryFields((t) => ({
   }),
   user: t.prismaField({
     type: 'User',
-    description: 'A user by id. Scoped to a tenant unless the vendor calls without one.',
+    description: 'A user of a tenant (the tenant the call acts in unless the vendor names one).',
     authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
     args: { id: t.arg.id(), tenantId: t.arg.id({ required: false }) },
-    resolve: async (query, _root, { id, tenantId }, ctx) => {
-      const scoped = ctx.principal.kind === 'vendor' ? (tenantId ?? ctx.headerTenantId) : tenantForManagement(ctx, tenantId);
-      const user = scoped ? await ctx.services.users.findInTenant(id, scoped, query) : await ctx.services.users.findById(id, query);
-      return user ?? fail('user_not_found');
-    },
+    resolve: async (query, _root, { id, tenantId }, ctx) =>
+      (await ctx.services.users.findInTenant(id, tenantForManagement(ctx, tenantId), query)) ?? fail('user_not_found'),
+  }),
+  vendorUser: t.prismaField({
+    type: 'User',
+    description: 'Vendor only: a user by id, whatever their tenants.',
+    authScopes: { vendor: true },
+    args: { id: t.arg.id() },
+    resolve: async (query, _root, { id }, ctx) => (await ctx.services.users.findById(id, query)) ?? fail('user_not_found'),
   }),
 }));
 

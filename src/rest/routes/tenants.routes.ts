@@ -5,11 +5,11 @@ import {
   RestDeleteTenantDocument,
   RestTenantDocument,
   RestTenantsDocument,
+  RestUpdateTenantDocument,
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
 import { tenantResponse } from '../frontegg.ts';
-import { RestUpdateTenantDocument } from '../../generated/graphql.ts';
 
 const optionalStr = z.string().nullish();
 const tenantBody = z.object({
@@ -86,6 +86,7 @@ export const tenantRoutes = [
     document: RestTenantDocument,
     variables: ({ params }) => ({ id: params.tenantId }),
     result: (d) => d.tenant,
+    notFound: 'tenant_not_found',
     response: (r) => [tenantResponse(r)],
     status: 200,
   }),
