@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
 import { createUserIn } from '../users/users.service.ts';
-import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
+import { emailSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
 import type { ClientInfo, SessionStore } from './sessions.service.ts';
 import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
@@ -248,4 +248,3 @@ export function createAuthService(deps: AuthDeps) {
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
-export const TenantIdSchema = idSchema;

@@ -95,11 +95,6 @@ export function createSessionStore(deps: SessionDeps) {
     },
 
     revoke,
-
-    async isActive(sessionId: string) {
-      const s = await db.session.findUnique({ where: { id: sessionId }, select: { revokedAt: true, expiresAt: true } });
-      return !!s && !s.revokedAt && s.expiresAt > clock.now();
-    },
   };
 }
 

@@ -58,11 +58,6 @@ export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' |
       );
       return { token, expiresIn };
     },
-
-    async settings() {
-      const row = await db.vendorSettings.findUniqueOrThrow({ where: { id: 1 } });
-      return row;
-    },
   };
 }
 
