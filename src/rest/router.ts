@@ -1,11 +1,19 @@
 // Matches a request to a route. Literal segments win over parameters at every depth
 // (/users/v1/email before /users/v1/{id}), with backtracking when a literal branch dead-ends.
+// Frontegg names the same position differently across routes (/users/v1/{id} and
+// /users/v1/{userId}/…), so parameter names belong to each route, not to the tree.
 import { SERVICE_PREFIXES, type HttpMethod, type RouteDefinition } from './define-route.ts';
+
+interface Endpoint {
+  route: RouteDefinition;
+  /** The route's parameter names, in path order. */
+  names: string[];
+}
 
 interface Node {
   literal: Map<string, Node>;
-  param: { name: string; node: Node } | null;
-  routes: Map<HttpMethod, RouteDefinition>;
+  param: Node | null;
+  routes: Map<HttpMethod, Endpoint>;
 }
 
 const newNode = (): Node => ({ literal: new Map(), param: null, routes: new Map() });
@@ -27,14 +35,12 @@ export class Router {
 
   #add(path: string, route: RouteDefinition) {
     let node = this.#root;
+    const names: string[] = [];
     for (const seg of split(path)) {
       const param = /^\{(\w+)\}$/.exec(seg)?.[1];
       if (param) {
-        if (node.param && node.param.name !== param) {
-          throw new Error(`route ${route.method} ${path}: parameter {${param}} clashes with {${node.param.name}}`);
-        }
-        node.param ??= { name: param, node: newNode() };
-        node = node.param.node;
+        names.push(param);
+        node = node.param ??= newNode();
       } else {
         let next = node.literal.get(seg);
         if (!next) node.literal.set(seg, (next = newNode()));
@@ -42,7 +48,7 @@ export class Router {
       }
     }
     if (node.routes.has(route.method)) throw new Error(`duplicate route ${route.method} ${path}`);
-    node.routes.set(route.method, route);
+    node.routes.set(route.method, { route, names });
   }
 
   match(method: string, pathname: string): Match {
@@ -53,23 +59,26 @@ export class Router {
       return { kind: 'not_found' };
     }
     let allow: HttpMethod[] | null = null;
-    const walk = (node: Node, i: number, params: Record<string, string>): Match | null => {
+    const walk = (node: Node, i: number, values: string[]): Match | null => {
       if (i === segments.length) {
-        const route = node.routes.get(method as HttpMethod);
-        if (route) return { kind: 'route', route, params };
+        const endpoint = node.routes.get(method as HttpMethod);
+        if (endpoint) {
+          const params = Object.fromEntries(endpoint.names.map((name, k) => [name, values[k]!]));
+          return { kind: 'route', route: endpoint.route, params };
+        }
         if (node.routes.size && !allow) allow = [...node.routes.keys()];
         return null;
       }
       const seg = segments[i]!;
       const lit = node.literal.get(seg);
       if (lit) {
-        const m = walk(lit, i + 1, params);
+        const m = walk(lit, i + 1, values);
         if (m) return m;
       }
-      if (node.param) return walk(node.param.node, i + 1, { ...params, [node.param.name]: seg });
+      if (node.param) return walk(node.param, i + 1, [...values, seg]);
       return null;
     };
-    const found = walk(this.#root, 0, {});
+    const found = walk(this.#root, 0, []);
     if (found) return found;
     return allow ? { kind: 'method_not_allowed', allow } : { kind: 'not_found' };
   }

@@ -14,7 +14,10 @@ import { createdUserResponse, permissionResponse, roleResponse, tenantResponse, 
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-const tenantHeader = z.object({ 'frontegg-tenant-id': str });
+/** Required of vendor tokens; a user token carries its tenant (Frontegg's gateway injects it the same way). */
+const tenantHeader = z.object({
+  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
+});
 
 const me = (path: string, summary: string, response: (u: UserProfileFieldsFragment) => unknown) =>
   defineRoute({
