@@ -186,6 +186,24 @@ describe('refresh', () => {
     expect(session?.revokedReason).toBe('refresh_token_reuse');
   });
 
+  it('puts the roles of the user\'s groups in the tenant into the refreshed token', async () => {
+    const u = await signUp(t);
+    const db = t.deps.db;
+    const role = await db.role.create({
+      data: { tenantId: u.tenantId, key: 'Auditor', name: 'Auditor', permissions: { create: { permission: { create: { key: `audit.read.${Date.now()}`, name: 'Audit' } } } } },
+      include: { permissions: { include: { permission: true } } },
+    });
+    await db.group.create({ data: { tenantId: u.tenantId, name: 'Auditors', roles: { create: { roleId: role.id } }, users: { create: { userId: u.userId } } } });
+    // a group of another tenant grants nothing here
+    const other = await signUp(t);
+    const foreignRole = await db.role.create({ data: { tenantId: other.tenantId, key: 'Foreign', name: 'Foreign' } });
+    await db.group.create({ data: { tenantId: other.tenantId, name: 'Elsewhere', roles: { create: { roleId: foreignRole.id } }, users: { create: { userId: u.userId } } } });
+    const r = await refresh(u.refreshToken);
+    const claims = decodeJwt(r.body.accessToken);
+    expect(claims.roles).toEqual(['Admin', 'Auditor']);
+    expect(claims.permissions).toContain(role.permissions[0]!.permission.key);
+  });
+
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
     const u = await signUp(t);
     const results = await Promise.all([refresh(u.refreshToken), refresh(u.refreshToken)]);

@@ -1,6 +1,7 @@
 // Sessions own a refresh-token family. Refresh tokens are random (256 bits), stored as a keyed
 // hash, and single-use: each refresh rotates the token; presenting a token that was already
 // rotated means it leaked (or raced), so the whole family is revoked (OAuth 2.0 Security BCP §4.14).
+import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db.ts';
@@ -56,35 +57,37 @@ export function createSessionStore(deps: SessionDeps) {
      */
     async rotate(token: string, tenantIdFor: (s: { userId: string; tenantId: string | null }) => Promise<string>) {
       const now = clock.now();
-      const row = await db.refreshToken.findUnique({
-        where: { tokenHash: secrets.hashToken(token) },
-        select: {
-          id: true,
-          usedAt: true,
-          expiresAt: true,
-          session: { select: { id: true, userId: true, tenantId: true, revokedAt: true, expiresAt: true } },
-        },
-      });
+      // Token and session in one read, the claim in one write: refresh is the hottest path.
+      const [row] = await db.$queryRaw<
+        Array<{ id: string; usedAt: Date | null; expiresAt: Date; sessionId: string; userId: string; tenantId: string | null; revokedAt: Date | null; sessionExpiresAt: Date }>
+      >`SELECT rt.id, rt."usedAt", rt."expiresAt", s.id AS "sessionId", s."userId", s."tenantId", s."revokedAt", s."expiresAt" AS "sessionExpiresAt"
+        FROM "RefreshToken" rt JOIN "Session" s ON s.id = rt."sessionId"
+        WHERE rt."tokenHash" = ${secrets.hashToken(token)}`;
       if (!row) fail('auth_refresh_token_invalid');
-      const { session } = row;
       if (row.usedAt) {
-        await revoke(session.id, 'refresh_token_reuse');
+        await revoke(row.sessionId, 'refresh_token_reuse');
         fail('auth_refresh_token_invalid');
       }
-      if (session.revokedAt || session.expiresAt <= now || row.expiresAt <= now) fail('auth_refresh_token_invalid');
-      const tenantId = await tenantIdFor(session);
-      const rotated = await db.$transaction(async (tx) => {
-        // Compare-and-set: of two concurrent refreshes with the same token only one wins.
-        const claimed = await tx.refreshToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
-        if (claimed.count !== 1) return null;
-        await tx.session.update({ where: { id: session.id }, data: { lastActiveAt: now, tenantId } });
-        return mintRefreshToken(tx, session.id, now, session.expiresAt);
-      });
-      if (!rotated) {
-        await revoke(session.id, 'refresh_token_reuse');
+      if (row.revokedAt || row.sessionExpiresAt <= now || row.expiresAt <= now) fail('auth_refresh_token_invalid');
+      const tenantId = await tenantIdFor({ userId: row.userId, tenantId: row.tenantId });
+      const next = randomToken(32);
+      const nextExpiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, row.sessionExpiresAt.getTime()));
+      // Compare-and-set in a single statement (atomic): of two concurrent refreshes with the same
+      // token only one claims it; the new token and the session update exist only if it did.
+      const inserted = await db.$executeRaw`
+        WITH claimed AS (
+          UPDATE "RefreshToken" SET "usedAt" = ${now} WHERE id = ${row.id} AND "usedAt" IS NULL RETURNING "sessionId"
+        ), touched AS (
+          UPDATE "Session" SET "lastActiveAt" = ${now}, "tenantId" = ${tenantId}
+          WHERE id IN (SELECT "sessionId" FROM claimed) AND "revokedAt" IS NULL RETURNING id
+        )
+        INSERT INTO "RefreshToken" (id, "sessionId", "tokenHash", "createdAt", "expiresAt")
+        SELECT ${randomUUID()}, id, ${secrets.hashToken(next)}, ${now}, ${nextExpiresAt} FROM touched`;
+      if (inserted !== 1) {
+        await revoke(row.sessionId, 'refresh_token_reuse');
         fail('auth_refresh_token_invalid');
       }
-      return { sessionId: session.id, userId: session.userId, tenantId, refreshToken: rotated };
+      return { sessionId: row.sessionId, userId: row.userId, tenantId, refreshToken: next };
     },
 
     /** Revokes the session a refresh token belongs to; unknown tokens are ignored (logout is idempotent). */

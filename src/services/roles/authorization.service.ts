@@ -14,33 +14,35 @@ export interface TenantAuthorization {
   permissionKeys: string[];
 }
 
-/** Null when the user has no usable membership (absent, disabled or expired) in the tenant. */
+/**
+ * Null when the user has no usable membership (absent, disabled or expired) in the tenant.
+ * One statement: it runs on every login and refresh, where Prisma's nested reads would
+ * cost ten round trips.
+ */
 export async function loadTenantAuthorization(db: Tx, userId: string, tenantId: string, now: Date): Promise<TenantAuthorization | null> {
-  const roleSelect = {
-    select: { id: true, key: true, name: true, permissions: { select: { permission: { select: { key: true } } } } },
-  } as const;
-  const membership = await db.userTenant.findUnique({
-    where: { userId_tenantId: { userId, tenantId } },
-    select: {
-      id: true,
-      disabled: true,
-      expiresAt: true,
-      roles: { select: { role: roleSelect } },
-      user: { select: { groups: { where: { group: { tenantId } }, select: { group: { select: { roles: { select: { role: roleSelect } } } } } } } },
-    },
-  });
-  if (!membership || membership.disabled || (membership.expiresAt && membership.expiresAt <= now)) return null;
-  const roles = new Map<string, RoleSummary>();
-  const permissionKeys = new Set<string>();
-  const all = [
-    ...membership.roles.map((r) => r.role),
-    ...membership.user.groups.flatMap((g) => g.group.roles.map((r) => r.role)),
-  ];
-  for (const role of all) {
-    roles.set(role.id, { id: role.id, key: role.key, name: role.name });
-    for (const p of role.permissions) permissionKeys.add(p.permission.key);
-  }
-  return { membershipId: membership.id, roles: [...roles.values()], permissionKeys: [...permissionKeys].sort() };
+  const rows = await db.$queryRaw<Array<{ membershipId: string | null; roles: RoleSummary[]; permissionKeys: string[] }>>`
+    WITH m AS (
+      SELECT id FROM "UserTenant"
+      WHERE "userId" = ${userId} AND "tenantId" = ${tenantId} AND NOT disabled
+        AND ("expiresAt" IS NULL OR "expiresAt" > ${now})
+    ), r AS (
+      SELECT utr."roleId" AS id FROM "UserTenantRole" utr JOIN m ON utr."membershipId" = m.id
+      UNION
+      SELECT gr."roleId" FROM "GroupUser" gu
+        JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = ${tenantId}
+        JOIN "GroupRole" gr ON gr."groupId" = g.id
+      WHERE gu."userId" = ${userId} AND EXISTS (SELECT 1 FROM m)
+    )
+    SELECT
+      (SELECT id FROM m) AS "membershipId",
+      COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'key', ro.key, 'name', ro.name) ORDER BY ro.key)
+                FROM "Role" ro JOIN r ON r.id = ro.id), '[]'::json) AS roles,
+      COALESCE((SELECT array_agg(DISTINCT p.key ORDER BY p.key)
+                FROM "RolePermission" rp JOIN r ON r.id = rp."roleId" JOIN "Permission" p ON p.id = rp."permissionId"),
+               '{}'::text[]) AS "permissionKeys"`;
+  const row = rows[0];
+  if (!row?.membershipId) return null;
+  return { membershipId: row.membershipId, roles: row.roles, permissionKeys: row.permissionKeys };
 }
 
 /** Roles for a new membership: the given ids (checked to exist for the tenant), else the defaults. */
