@@ -1,17 +1,6 @@
 // Errors belong in the schema (pothos plugin-errors "recommended usage"): an Error interface
 // and one object type per domain error class; mutations return unions of their result and these.
-import {
-  ConflictError,
-  DomainError,
-  ForbiddenError,
-  InvalidCredentialsError,
-  InvalidTokenError,
-  NotFoundError,
-  NotImplementedError,
-  UnauthenticatedError,
-  UserLockedError,
-  ValidationError,
-} from '../errors/domain-errors.ts';
+import { ERROR_CLASSES, type DomainError } from '../errors/domain-errors.ts';
 import { builder } from './builder.ts';
 
 export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
@@ -22,17 +11,9 @@ export const ErrorInterface = builder.interfaceRef<DomainError>('Error').impleme
   }),
 });
 
-const exposed = [
-  ValidationError,
-  InvalidCredentialsError,
-  UnauthenticatedError,
-  InvalidTokenError,
-  ForbiddenError,
-  NotFoundError,
-  ConflictError,
-  UserLockedError,
-  NotImplementedError,
-] as const;
+// Transport-level (RequestError) and masked (InternalError) failures never reach a resolver result.
+const { RequestError: _request, InternalError: _internal, ...schemaErrors } = ERROR_CLASSES;
+const exposed = Object.values(schemaErrors);
 
 for (const cls of exposed) {
   builder.objectType(cls, {

@@ -25,40 +25,34 @@ export const Tenant = builder.prismaObject('Tenant', {
   }),
 });
 
+type InputFieldBuilder = Parameters<NonNullable<Parameters<typeof builder.inputType>[1]['fields']>>[0];
+
+/** The descriptive fields a tenant's creation and update share. */
+const tenantProfileFields = (t: InputFieldBuilder) => ({
+  metadata: t.field({ type: 'JSONObject', required: false }),
+  website: t.string({ required: false }),
+  logoUrl: t.string({ required: false }),
+  address: t.string({ required: false }),
+  timezone: t.string({ required: false }),
+  dateFormat: t.string({ required: false }),
+  timeFormat: t.string({ required: false }),
+  currency: t.string({ required: false }),
+  isReseller: t.boolean({ required: false }),
+  creatorName: t.string({ required: false }),
+  creatorEmail: t.string({ required: false }),
+});
+
 const CreateTenantInput = builder.inputType('CreateTenantInput', {
   fields: (t) => ({
     tenantId: t.id({ required: false, description: 'Choose the id; a UUID is generated otherwise.' }),
     name: t.string(),
     parentTenantId: t.id({ required: false }),
-    metadata: t.field({ type: 'JSONObject', required: false }),
-    website: t.string({ required: false }),
-    logoUrl: t.string({ required: false }),
-    address: t.string({ required: false }),
-    timezone: t.string({ required: false }),
-    dateFormat: t.string({ required: false }),
-    timeFormat: t.string({ required: false }),
-    currency: t.string({ required: false }),
-    isReseller: t.boolean({ required: false }),
-    creatorName: t.string({ required: false }),
-    creatorEmail: t.string({ required: false }),
+    ...tenantProfileFields(t),
   }),
 });
 
 const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
-  fields: (t) => ({
-    name: t.string({ required: false }),
-    metadata: t.field({ type: 'JSONObject', required: false }),
-    website: t.string({ required: false }),
-    logoUrl: t.string({ required: false }),
-    address: t.string({ required: false }),
-    timezone: t.string({ required: false }),
-    dateFormat: t.string({ required: false }),
-    timeFormat: t.string({ required: false }),
-    currency: t.string({ required: false }),
-    isReseller: t.boolean({ required: false }),
-    creatorName: t.string({ required: false }),
-    creatorEmail: t.string({ required: false }),
-  }),
+  fields: (t) => ({ name: t.string({ required: false }), ...tenantProfileFields(t) }),
 });
 
 builder.queryFields((t) => ({
