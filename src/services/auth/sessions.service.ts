@@ -6,6 +6,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/session-policy.service.ts';
 
 export interface ClientInfo {
   userAgent?: string | null;
@@ -31,6 +32,37 @@ export function createSessionStore(deps: SessionDeps) {
     });
   }
 
+  /** Not revoked and not past its end: the candidates a policy then judges. */
+  const notEnded = (now: Date) => ({ revokedAt: null, expiresAt: { gt: now } });
+
+  /**
+   * Of these sessions, those the policy of their tenant has not ended. Policy ends are applied
+   * lazily (at the next refresh), so a session past its idle timeout still has revokedAt null
+   * but is already dead: it must neither be listed nor count against the concurrent limit.
+   */
+  async function live<S extends { tenantId: string | null; createdAt: Date; lastActiveAt: Date }>(db2: Tx, rows: S[], now: Date) {
+    if (rows.length === 0) return rows;
+    const limitsFor = await loadSessionLimits(db2, rows.map((r) => r.tenantId));
+    return rows.filter((r) => sessionEndReason(r, limitsFor(r.tenantId), now) === null);
+  }
+
+  /**
+   * Frontegg's concurrent-session limit: a new login beyond maxSessions revokes the user's oldest
+   * live sessions in that tenant, so the newest maxSessions (this one included) stay.
+   */
+  async function enforceConcurrentLimit(tx: Tx, userId: string, tenantId: string, keepId: string, now: Date) {
+    const { maxSessions } = (await loadSessionLimits(tx, [tenantId]))(tenantId);
+    if (maxSessions === null) return;
+    const others = await tx.session.findMany({
+      where: { userId, tenantId, id: { not: keepId }, ...notEnded(now) },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, tenantId: true, createdAt: true, lastActiveAt: true },
+    });
+    const excess = (await live(tx, others, now)).slice(maxSessions - 1).map((s) => s.id);
+    if (excess.length === 0) return;
+    await tx.session.updateMany({ where: { id: { in: excess }, revokedAt: null }, data: { revokedAt: now, revokedReason: 'concurrent_limit' } });
+  }
+
   return {
     async create(tx: Tx, userId: string, tenantId: string, client: ClientInfo) {
       const now = clock.now();
@@ -48,6 +80,7 @@ export function createSessionStore(deps: SessionDeps) {
         select: { id: true },
       });
       const refreshToken = await mintRefreshToken(tx, session.id, now, expiresAt);
+      await enforceConcurrentLimit(tx, userId, tenantId, session.id, now);
       return { sessionId: session.id, refreshToken };
     },
 
@@ -57,10 +90,28 @@ export function createSessionStore(deps: SessionDeps) {
      */
     async rotate(token: string, tenantIdFor: (s: { userId: string; tenantId: string | null }) => Promise<string>) {
       const now = clock.now();
-      // Token and session in one read, the claim in one write: refresh is the hottest path.
+      // Token, session and the session policy in force in one read, the claim in one write:
+      // refresh is the hottest path. The policy is the tenant's row, else the vendor default
+      // (tenantId null sorts last), both found through the (type, tenantId) index.
       const [row] = await db.$queryRaw<
-        Array<{ id: string; usedAt: Date | null; expiresAt: Date; sessionId: string; userId: string; tenantId: string | null; revokedAt: Date | null; sessionExpiresAt: Date }>
-      >`SELECT rt.id, rt."usedAt", rt."expiresAt", s.id AS "sessionId", s."userId", s."tenantId", s."revokedAt", s."expiresAt" AS "sessionExpiresAt"
+        Array<{
+          id: string;
+          usedAt: Date | null;
+          expiresAt: Date;
+          sessionId: string;
+          userId: string;
+          tenantId: string | null;
+          revokedAt: Date | null;
+          sessionExpiresAt: Date;
+          sessionCreatedAt: Date;
+          lastActiveAt: Date;
+          sessionPolicy: unknown;
+        }>
+      >`SELECT rt.id, rt."usedAt", rt."expiresAt", s.id AS "sessionId", s."userId", s."tenantId", s."revokedAt", s."expiresAt" AS "sessionExpiresAt",
+          s."createdAt" AS "sessionCreatedAt", s."lastActiveAt",
+          (SELECT p.config FROM "Policy" p
+            WHERE p.type = 'SESSION' AND (p."tenantId" = s."tenantId" OR p."tenantId" IS NULL)
+            ORDER BY p."tenantId" NULLS LAST, p."createdAt" LIMIT 1) AS "sessionPolicy"
         FROM "RefreshToken" rt JOIN "Session" s ON s.id = rt."sessionId"
         WHERE rt."tokenHash" = ${secrets.hashToken(token)}`;
       if (!row) fail('auth_refresh_token_invalid');
@@ -69,6 +120,12 @@ export function createSessionStore(deps: SessionDeps) {
         fail('auth_refresh_token_invalid');
       }
       if (row.revokedAt || row.sessionExpiresAt <= now || row.expiresAt <= now) fail('auth_refresh_token_invalid');
+      const ended = sessionEndReason({ createdAt: row.sessionCreatedAt, lastActiveAt: row.lastActiveAt }, sessionLimits(row.sessionPolicy), now);
+      if (ended) {
+        // Same answer as any other refresh failure; the reason is kept on the session for audit.
+        await revoke(row.sessionId, ended);
+        fail('auth_refresh_token_invalid');
+      }
       const tenantId = await tenantIdFor({ userId: row.userId, tenantId: row.tenantId });
       const next = randomToken(32);
       const nextExpiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, row.sessionExpiresAt.getTime()));
@@ -98,6 +155,68 @@ export function createSessionStore(deps: SessionDeps) {
     },
 
     revoke,
+
+    /** The user's live sessions, newest first. */
+    async listActive<Q extends object>(userId: string, query?: Q) {
+      const now = clock.now();
+      const candidates = await db.session.findMany({
+        where: { userId, ...notEnded(now) },
+        select: { id: true, tenantId: true, createdAt: true, lastActiveAt: true },
+      });
+      const ids = (await live(db, candidates, now)).map((s) => s.id);
+      if (ids.length === 0) return [];
+      return db.session.findMany({ ...(query ?? {}), where: { id: { in: ids } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    },
+
+    /** The session if it is the user's and live; null otherwise (someone else's looks like none). */
+    async findActive<Q extends object>(userId: string, sessionId: string, query?: Q) {
+      const now = clock.now();
+      const s = await db.session.findFirst({
+        where: { id: sessionId, userId, ...notEnded(now) },
+        select: { id: true, tenantId: true, createdAt: true, lastActiveAt: true },
+      });
+      if (!s || (await live(db, [s], now)).length === 0) return null;
+      return db.session.findUnique({ ...(query ?? {}), where: { id: s.id } });
+    },
+
+    /**
+     * Revokes one of the user's sessions. Another user's session answers not found, exactly like
+     * an unknown id, so ids cannot be probed; revoking an already ended one of one's own is a no-op.
+     */
+    async revokeOwn(userId: string, sessionId: string) {
+      const { count } = await db.session.updateMany({
+        where: { id: sessionId, userId, revokedAt: null },
+        data: { revokedAt: clock.now(), revokedReason: 'user_revoked' },
+      });
+      if (count === 0 && !(await db.session.findFirst({ where: { id: sessionId, userId }, select: { id: true } }))) fail('session_not_found');
+      return { revokedCount: count };
+    },
+
+    /** Revokes all the user's sessions but `keepSessionId` (the caller's own, as Frontegg's "sign out other sessions"). */
+    async revokeAllOwn(userId: string, keepSessionId: string | null) {
+      const { count } = await db.session.updateMany({
+        where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+        data: { revokedAt: clock.now(), revokedReason: 'user_revoked_all' },
+      });
+      return { revokedCount: count };
+    },
+
+    /**
+     * An administrator ends every session of a user. `tenantId` null is the vendor (any user);
+     * a tenant admin reaches only members of their tenant, others answer user_not_found. All the
+     * user's sessions go, not only those working in that tenant: any of them could switch into it.
+     */
+    async revokeAllOfUser(userId: string, tenantId: string | null) {
+      const reachable = tenantId
+        ? await db.userTenant.findUnique({ where: { userId_tenantId: { userId, tenantId } }, select: { id: true } })
+        : await db.user.findUnique({ where: { id: userId }, select: { id: true } });
+      if (!reachable) fail('user_not_found');
+      const { count } = await db.session.updateMany({
+        where: { userId, revokedAt: null },
+        data: { revokedAt: clock.now(), revokedReason: 'admin_revoked' },
+      });
+      return { revokedCount: count };
+    },
   };
 }
 
