@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
 import { resolveRoleIds } from '../roles/authorization.service.ts';
 import {
   emailSchema,
@@ -78,6 +79,8 @@ export async function createUserIn(
     return { userId: existing.id, created: false };
   }
 
+  // The policy of the tenant the user joins (sign-up: the vendor's, the tenant being new).
+  if (input.password) await assertPasswordAllowedFor(tx, [input.tenantId], input.password, { email: input.email, username: input.username });
   const passwordHash = input.password ? await deps.hasher.hash(input.password) : null;
   try {
     const user = await tx.user.create({
