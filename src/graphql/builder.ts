@@ -20,7 +20,7 @@ export interface AuthScopes {
   user: boolean;
   /** There is a current user: a user token, or a vendor token with frontegg-user-id. */
   actor: boolean;
-  /** The caller holds this permission key in its tenant (the vendor holds all). */
+  /** The caller (user or API token) holds this permission key in its tenant (the vendor holds all). */
   permission: string;
 }
 
@@ -61,7 +61,8 @@ export const builder = new SchemaBuilder<{
       user: ctx.principal.kind === 'user',
       actor: actingUserId(ctx) !== null,
       permission: (key) =>
-        ctx.principal.kind === 'vendor' || (ctx.principal.kind === 'user' && ctx.principal.permissions.includes(key)),
+        ctx.principal.kind === 'vendor' ||
+        ((ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') && ctx.principal.permissions.includes(key)),
     }),
     // 401 when there is no (valid) token, 403 when the token lacks the right.
     unauthorizedError: (_parent, ctx) =>

@@ -82,9 +82,13 @@ export function actingUserId(ctx: GraphQLContext): string | null {
   return null;
 }
 
-/** The tenant a call acts in: the token's tenant, or the frontegg-tenant-id of a vendor call. */
+/**
+ * The tenant a call acts in: the token's tenant, or the frontegg-tenant-id of a vendor call.
+ * An API token acts only in its own tenant; it has no acting user, so self-service fields
+ * (scope `actor`) stay with people.
+ */
 export function actingTenantId(ctx: GraphQLContext): string | null {
-  if (ctx.principal.kind === 'user') return ctx.principal.tenantId;
+  if (ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') return ctx.principal.tenantId;
   if (ctx.principal.kind === 'vendor') return ctx.headerTenantId;
   return null;
 }

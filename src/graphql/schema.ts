@@ -1,8 +1,11 @@
 // Imports the domain type files and builds the schema; nothing else (pothos complex-app).
 import { builder } from './builder.ts';
 import './errors.ts';
+import './types/api-token.ts';
 import './types/auth.ts';
+import './types/password.ts';
 import './types/role.ts';
+import './types/session.ts';
 import './types/tenant.ts';
 import './types/user.ts';
 

@@ -1,9 +1,13 @@
 // Wires the services once per app. Transports receive this object, never the database.
 import type { Deps } from './deps.ts';
+import { createApiTokensService } from './api-tokens/api-tokens.service.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
+import { createSessionPolicyService } from './policies/session-policy.service.ts';
+import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
+import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 
@@ -13,9 +17,13 @@ export function createServices(deps: Deps) {
   return {
     auth: createAuthService({ ...deps, sessions, tokens }),
     sessions,
+    sessionPolicy: createSessionPolicyService(deps),
     users: createUsersService(deps),
+    passwords: createPasswordsService(deps),
+    passwordPolicies: createPasswordPoliciesService(deps),
     tenants: createTenantsService(deps),
     vendor: createVendorService(deps),
+    apiTokens: createApiTokensService(deps),
   };
 }
 

@@ -1,7 +1,10 @@
 import type { RouteDefinition } from '../define-route.ts';
+import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { passwordRoutes } from './passwords.routes.ts';
+import { sessionRoutes } from './sessions.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
 import { userRoutes } from './users.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes];

@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { DomainError, fail } from '../../errors/domain-errors.ts';
 import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
+import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
 import type { Deps } from '../deps.ts';
+import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
 import { createUserIn } from '../users/users.service.ts';
@@ -23,7 +25,8 @@ export type Principal =
       sessionId: string;
       roles: string[];
       permissions: string[];
-    };
+    }
+  | ApiTokenPrincipal;
 
 export interface AuthResult {
   accessToken: string;
@@ -135,7 +138,8 @@ export function createAuthService(deps: AuthDeps) {
     const credential = user ? await db.passwordCredential.findUnique({ where: { userId: user.id }, select: { hash: true } }) : null;
     const ok = await hasher.verify(credential?.hash ?? null, password);
     if (!ok || !user) {
-      if (user) await db.user.update({ where: { id: user.id }, data: { failedLoginAttempts: { increment: 1 } } });
+      // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
+      await recordFailedPassword(db, where, clock.now());
       fail('auth_invalid_credentials');
     }
     return user;
@@ -223,10 +227,11 @@ export function createAuthService(deps: AuthDeps) {
         const claims = await keys.current.verify<{ tenantId?: unknown; tenantIds?: unknown; sid?: unknown; roles?: unknown; permissions?: unknown }>(token, {
           issuer: config.issuer,
           audience: vendor.clientId,
-          types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE],
+          types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES],
           now: clock.now(),
         });
         if (claims.type === VENDOR_TOKEN_TYPE) return { kind: 'vendor', clientId: claims.sub };
+        if ((API_TOKEN_TYPES as readonly string[]).includes(claims.type)) return apiTokenPrincipal(claims) ?? fail('auth_token_invalid');
         const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
         if (typeof claims.tenantId !== 'string' || typeof claims.sid !== 'string') fail('auth_token_invalid');
         return {

@@ -1,0 +1,322 @@
+// API tokens (Frontegg "client credentials"): a clientId and a secret that a machine exchanges
+// for a short-lived JWT. Tenant tokens act for the tenant with the roles or permissions they were
+// given; user tokens act for their user in one tenant with the user's current permissions
+// (narrowed to the token's own when it has any). The secret is high-entropy (256 bits): it is
+// stored as a keyed hash, compared in constant time, and shown only once, at creation.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { fail } from '../../errors/domain-errors.ts';
+import { randomToken, safeEqual } from '../../platform/crypto.ts';
+import type { Prisma, Tx } from '../../platform/db.ts';
+import type { Deps } from '../deps.ts';
+import { loadTenantAuthorization } from '../roles/authorization.service.ts';
+import { idSchema, metadataSchema, parseInput } from '../validation.ts';
+import { TENANT_API_TOKEN_TYPE, USER_API_TOKEN_TYPE } from './api-token-jwt.ts';
+
+const descriptionSchema = z.string().trim().max(1024);
+const expiresInMinutesSchema = z.number().int().positive().max(10 * 365 * 24 * 60);
+/** Permission references are ids or keys: Frontegg clients send ids, people write keys. */
+const idList = z.array(idSchema).max(100);
+
+const CreateTenantTokenInput = z
+  .object({
+    tenantId: idSchema,
+    createdById: idSchema.nullish(),
+    description: descriptionSchema.nullish(),
+    metadata: metadataSchema.nullish(),
+    roleIds: idList.nullish(),
+    permissionIds: idList.nullish(),
+    expiresInMinutes: expiresInMinutesSchema.nullish(),
+  })
+  .refine((v) => v.roleIds?.length || v.permissionIds?.length, { message: 'roleIds or permissionIds is required', path: ['roleIds'] });
+
+const CreateUserTokenInput = z.object({
+  userId: idSchema,
+  tenantId: idSchema,
+  description: descriptionSchema.nullish(),
+  metadata: metadataSchema.nullish(),
+  permissionIds: idList.nullish(),
+  expiresInMinutes: expiresInMinutesSchema.nullish(),
+});
+
+const UpdateTenantTokenInput = z.object({
+  description: descriptionSchema.nullish(),
+  metadata: metadataSchema.nullish(),
+  roleIds: idList.nullish(),
+  permissionIds: idList.nullish(),
+});
+
+const ExchangeInput = z.object({ clientId: z.string().min(1).max(255), secret: z.string().min(1).max(512) });
+
+/**
+ * Who grants a token its rights. A user (or an API token) may only hand out permissions it
+ * holds itself, so the write-tokens permission is never a way to escalate; the vendor holds all.
+ */
+export type Grantor = { permissions: readonly string[] } | null;
+
+type Query = { include?: Prisma.ApiTokenInclude; select?: Prisma.ApiTokenSelect };
+
+interface Grants {
+  roleIds: string[];
+  permissionIds: string[];
+  /** The permission keys the grants amount to (roles expanded). */
+  permissionKeys: string[];
+}
+
+/** Roles must be vendor-wide or the tenant's own; permissions must exist and be assignable. Roles win over permissions (Frontegg). */
+async function resolveGrants(tx: Tx, tenantId: string, roleIds: string[] | null | undefined, permissionRefs: string[] | null | undefined): Promise<Grants> {
+  if (roleIds?.length) {
+    const ids = [...new Set(roleIds)];
+    const roles = await tx.role.findMany({
+      where: { id: { in: ids }, OR: [{ tenantId: null }, { tenantId }] },
+      select: { id: true, permissions: { select: { permission: { select: { key: true } } } } },
+    });
+    if (roles.length !== ids.length) fail('role_ids_invalid');
+    const keys = new Set(roles.flatMap((r) => r.permissions.map((p) => p.permission.key)));
+    return { roleIds: ids, permissionIds: [], permissionKeys: [...keys] };
+  }
+  const refs = [...new Set(permissionRefs ?? [])];
+  if (!refs.length) return { roleIds: [], permissionIds: [], permissionKeys: [] };
+  const found = await tx.permission.findMany({
+    where: { OR: [{ id: { in: refs } }, { key: { in: refs } }], assignmentType: { not: 'NEVER' } },
+    select: { id: true, key: true },
+  });
+  if (!refs.every((ref) => found.some((p) => p.id === ref || p.key === ref))) fail('api_token_permissions_invalid');
+  return { roleIds: [], permissionIds: found.map((p) => p.id), permissionKeys: found.map((p) => p.key) };
+}
+
+function checkGrantor(grantor: Grantor, keys: readonly string[]) {
+  if (grantor && keys.some((k) => !grantor.permissions.includes(k))) fail('api_token_exceeds_grantor');
+}
+
+interface ExchangeRow {
+  id: string;
+  kind: 'TENANT' | 'USER';
+  secretHash: string;
+  tenantId: string;
+  userId: string | null;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  metadata: unknown;
+  createdById: string | null;
+  userActive: boolean;
+  roleKeys: string[];
+  permissionKeys: string[];
+}
+
+/** lastUsedAt is a hint, not an audit trail: written at most once a minute per token. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'>;
+
+export function createApiTokensService(deps: ApiTokenDeps) {
+  const { db, secrets, clock, keys, config, vendor } = deps;
+
+  const expiry = (now: Date, minutes: number | null | undefined) => (minutes ? new Date(now.getTime() + minutes * 60_000) : null);
+
+  /**
+   * The token, its tenant's or user's roles and the permission keys it amounts to, in one
+   * statement: the exchange is a hot path for machine clients.
+   */
+  async function loadForExchange(clientId: string, now: Date): Promise<ExchangeRow | undefined> {
+    const [row] = await db.$queryRaw<ExchangeRow[]>`
+      WITH t AS (
+        SELECT id, kind, "secretHash", "tenantId", "userId", "expiresAt", "lastUsedAt", metadata, "createdById"
+        FROM "ApiToken" WHERE "clientId" = ${clientId}
+      ), m AS (
+        SELECT ut.id FROM "UserTenant" ut
+          JOIN t ON t.kind = 'USER' AND ut."userId" = t."userId" AND ut."tenantId" = t."tenantId"
+          JOIN "User" u ON u.id = ut."userId" AND u."lockedAt" IS NULL
+        WHERE NOT ut.disabled AND (ut."expiresAt" IS NULL OR ut."expiresAt" > ${now})
+      ), r AS (
+        SELECT atr."roleId" AS id FROM "ApiTokenRole" atr JOIN t ON atr."apiTokenId" = t.id WHERE t.kind = 'TENANT'
+        UNION
+        SELECT utr."roleId" FROM "UserTenantRole" utr JOIN m ON utr."membershipId" = m.id
+        UNION
+        SELECT gr."roleId" FROM t
+          JOIN "GroupUser" gu ON gu."userId" = t."userId"
+          JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = t."tenantId"
+          JOIN "GroupRole" gr ON gr."groupId" = g.id
+        WHERE EXISTS (SELECT 1 FROM m)
+      ), own AS (
+        SELECT atp."permissionId" AS id FROM "ApiTokenPermission" atp JOIN t ON atp."apiTokenId" = t.id
+      ), granted AS (
+        SELECT rp."permissionId" AS id FROM "RolePermission" rp JOIN r ON r.id = rp."roleId"
+      ), p AS (
+        -- tenant tokens: their roles' permissions plus their own; user tokens: the user's, narrowed to the token's own if it has any
+        SELECT id FROM granted WHERE (SELECT kind FROM t) = 'TENANT'
+        UNION
+        SELECT id FROM own WHERE (SELECT kind FROM t) = 'TENANT'
+        UNION
+        SELECT id FROM granted WHERE (SELECT kind FROM t) = 'USER' AND (NOT EXISTS (SELECT 1 FROM own) OR id IN (SELECT id FROM own))
+      )
+      SELECT t.id, t.kind::text AS kind, t."secretHash", t."tenantId", t."userId", t."expiresAt", t."lastUsedAt", t.metadata, t."createdById",
+        EXISTS (SELECT 1 FROM m) AS "userActive",
+        COALESCE((SELECT array_agg(ro.key ORDER BY ro.key) FROM "Role" ro JOIN r ON r.id = ro.id), '{}'::text[]) AS "roleKeys",
+        COALESCE((SELECT array_agg(pe.key ORDER BY pe.key) FROM "Permission" pe JOIN p ON p.id = pe.id), '{}'::text[]) AS "permissionKeys"
+      FROM t`;
+    return row;
+  }
+
+  return {
+    /** Creates a tenant token. The secret is returned here and never again. */
+    async createTenantToken(raw: z.input<typeof CreateTenantTokenInput>, grantor: Grantor) {
+      const input = parseInput(CreateTenantTokenInput, raw);
+      const now = clock.now();
+      const id = randomUUID();
+      const secret = randomToken(32);
+      await db.$transaction(async (tx) => {
+        if (!(await tx.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } }))) fail('tenant_not_found');
+        const grants = await resolveGrants(tx, input.tenantId, input.roleIds, input.permissionIds);
+        checkGrantor(grantor, grants.permissionKeys);
+        await tx.apiToken.create({
+          data: {
+            // The id doubles as the clientId: Frontegg addresses tokens by clientId in every route.
+            id,
+            clientId: id,
+            kind: 'TENANT',
+            secretHash: secrets.hashToken(secret),
+            tenantId: input.tenantId,
+            description: input.description ?? null,
+            metadata: (input.metadata ?? {}) as Prisma.InputJsonObject,
+            createdById: input.createdById ?? null,
+            expiresAt: expiry(now, input.expiresInMinutes),
+            createdAt: now,
+            roles: { create: grants.roleIds.map((roleId) => ({ roleId })) },
+            permissions: { create: grants.permissionIds.map((permissionId) => ({ permissionId })) },
+          },
+        });
+      });
+      return { id, secret };
+    },
+
+    /** Creates a token that acts for the user in `tenantId`, where they must be an active member. */
+    async createUserToken(raw: z.input<typeof CreateUserTokenInput>) {
+      const input = parseInput(CreateUserTokenInput, raw);
+      const now = clock.now();
+      const id = randomUUID();
+      const secret = randomToken(32);
+      await db.$transaction(async (tx) => {
+        const authz = await loadTenantAuthorization(tx, input.userId, input.tenantId, now);
+        if (!authz) fail('user_not_member_of_tenant');
+        const grants = await resolveGrants(tx, input.tenantId, null, input.permissionIds);
+        // A user token can only narrow what its user may do.
+        checkGrantor({ permissions: authz.permissionKeys }, grants.permissionKeys);
+        await tx.apiToken.create({
+          data: {
+            id,
+            clientId: id,
+            kind: 'USER',
+            secretHash: secrets.hashToken(secret),
+            tenantId: input.tenantId,
+            userId: input.userId,
+            description: input.description ?? null,
+            metadata: (input.metadata ?? {}) as Prisma.InputJsonObject,
+            createdById: input.userId,
+            expiresAt: expiry(now, input.expiresInMinutes),
+            createdAt: now,
+            permissions: { create: grants.permissionIds.map((permissionId) => ({ permissionId })) },
+          },
+        });
+      });
+      return { id, secret };
+    },
+
+    findTenantToken(id: string, tenantId: string, query: Query = {}) {
+      return db.apiToken.findFirst({ ...query, where: { id, tenantId, kind: 'TENANT' } });
+    },
+
+    findUserToken(id: string, userId: string, query: Query = {}) {
+      return db.apiToken.findFirst({ ...query, where: { id, userId, kind: 'USER' } });
+    },
+
+    listTenantTokens(tenantId: string, query: Query = {}) {
+      return db.apiToken.findMany({ ...query, where: { tenantId, kind: 'TENANT' }, orderBy: { createdAt: 'desc' } });
+    },
+
+    listUserTokens(userId: string, tenantId: string, query: Query = {}) {
+      return db.apiToken.findMany({ ...query, where: { userId, tenantId, kind: 'USER' }, orderBy: { createdAt: 'desc' } });
+    },
+
+    /** Description and metadata; new roleIds or permissionIds replace the token's grants (roles win, as at creation). */
+    async updateTenantToken(id: string, tenantId: string, raw: z.input<typeof UpdateTenantTokenInput>, grantor: Grantor) {
+      const input = parseInput(UpdateTenantTokenInput, raw);
+      await db.$transaction(async (tx) => {
+        const token = await tx.apiToken.findFirst({ where: { id, tenantId, kind: 'TENANT' }, select: { id: true } });
+        if (!token) fail('api_token_not_found');
+        const regrant = !!(input.roleIds?.length || input.permissionIds?.length);
+        const grants = regrant ? await resolveGrants(tx, tenantId, input.roleIds, input.permissionIds) : null;
+        if (grants) {
+          checkGrantor(grantor, grants.permissionKeys);
+          await tx.apiTokenRole.deleteMany({ where: { apiTokenId: id } });
+          await tx.apiTokenPermission.deleteMany({ where: { apiTokenId: id } });
+        }
+        await tx.apiToken.update({
+          where: { id },
+          data: {
+            ...(input.description !== undefined && input.description !== null ? { description: input.description } : {}),
+            ...(input.metadata ? { metadata: input.metadata as Prisma.InputJsonObject } : {}),
+            ...(grants
+              ? {
+                  roles: { create: grants.roleIds.map((roleId) => ({ roleId })) },
+                  permissions: { create: grants.permissionIds.map((permissionId) => ({ permissionId })) },
+                }
+              : {}),
+          },
+        });
+      });
+    },
+
+    async deleteTenantToken(id: string, tenantId: string) {
+      const { count } = await db.apiToken.deleteMany({ where: { id, tenantId, kind: 'TENANT' } });
+      if (count === 0) fail('api_token_not_found');
+    },
+
+    async deleteUserToken(id: string, userId: string) {
+      const { count } = await db.apiToken.deleteMany({ where: { id, userId, kind: 'USER' } });
+      if (count === 0) fail('api_token_not_found');
+    },
+
+    /**
+     * POST /auth/v2/api-token: clientId and secret for a JWT. An unknown clientId, a wrong
+     * secret, an expired or deleted token and a user who lost access all answer the same 401.
+     */
+    async exchange(raw: { clientId: string; secret: string }) {
+      const { clientId, secret } = parseInput(ExchangeInput, raw);
+      const now = clock.now();
+      const presented = secrets.hashToken(secret);
+      const row = await loadForExchange(clientId, now);
+      const usable =
+        !!row &&
+        safeEqual(row.secretHash, presented) &&
+        (!row.expiresAt || row.expiresAt > now) &&
+        (row.kind === 'TENANT' || row.userActive);
+      if (!usable) fail('api_token_invalid_credentials');
+
+      // Never outlive the API token itself.
+      const untilTokenExpiry = row.expiresAt ? Math.ceil((row.expiresAt.getTime() - now.getTime()) / 1000) : Infinity;
+      const expiresIn = Math.min(config.accessTokenTtl, untilTokenExpiry);
+      const user = row.kind === 'USER';
+      const accessToken = await keys.current.sign(
+        {
+          type: user ? USER_API_TOKEN_TYPE : TENANT_API_TOKEN_TYPE,
+          tenantId: row.tenantId,
+          roles: row.roleKeys,
+          permissions: row.permissionKeys,
+          metadata: row.metadata ?? {},
+          apiTokenId: row.id,
+          clientId: row.id,
+          ...(row.createdById ? { createdByUserId: row.createdById } : {}),
+          ...(user ? { userId: row.userId } : {}),
+        },
+        { issuer: config.issuer, audience: vendor.clientId, subject: user ? row.userId! : row.id, expiresInSeconds: expiresIn, now },
+      );
+      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+        await db.apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
+      }
+      return { accessToken, expiresIn, expires: new Date(now.getTime() + expiresIn * 1000) };
+    },
+  };
+}
+
+export type ApiTokensService = ReturnType<typeof createApiTokensService>;
