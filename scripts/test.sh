@@ -76,6 +76,7 @@ summary() {
 
 stage "typecheck (tsc --noEmit -p .)" tsc --noEmit -p .
 stage "dependency rules (depcruise src)" lint_deps
+stage "migrations match prisma/schema.prisma (db:check)" node scripts/prisma-wasm/cli.mjs diff --from migrations --to schema --exit-code --url pglite:memory
 stage "tests on PGlite (vitest run)" env -u GATEHOUSE_TEST_DB -u TEST_POSTGRES_URL vitest run "$@"
 stage "tests on PostgreSQL (with-postgres.sh vitest run)" bash scripts/with-postgres.sh vitest run "$@"
 

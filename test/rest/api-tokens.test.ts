@@ -85,7 +85,7 @@ describe('tenant API tokens', () => {
 
     const r = await exchange(created.clientId, created.secret);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ access_token: expect.any(String), expires_in: 3600, expires: expect.any(String) });
+    expect(r.body).toEqual({ access_token: expect.any(String), refresh_token: expect.any(String), expires_in: 3600, expires: expect.any(String) });
 
     const jwks = await t.rest('GET', '/.well-known/jwks.json');
     const { payload } = await jwtVerify(r.body.access_token, createLocalJWKSet(jwks.body), {
@@ -254,6 +254,56 @@ describe('tenant API tokens', () => {
     expect(missingHeader.status).toBe(400);
     const list = await t.rest('GET', TENANT_TOKENS, { token: vendor, headers });
     expect(list.body.map((x: { clientId: string }) => x.clientId)).toEqual([created.body.clientId]);
+  });
+});
+
+describe('API-token refresh', () => {
+  const refresh = (refreshToken: string) => t.rest('POST', '/identity/resources/auth/v2/api-token/token/refresh', { body: { refreshToken } });
+  const invalid = { errors: ['Invalid refresh token'], errorCode: 'auth_refresh_token_invalid' };
+
+  it('rotates the refresh token, stores only its hash, and revokes the family on reuse', async () => {
+    const founder = await signUp(t);
+    const created = await createTenantToken(founder.accessToken, { permissionIds: ['fe.secure.read.users'] });
+    const first = await exchange(created.clientId, created.secret);
+    const rt0 = first.body.refresh_token as string;
+    expect(await t.deps.db.apiTokenRefreshToken.findUnique({ where: { tokenHash: t.deps.secrets.hashToken(rt0) } })).not.toBeNull();
+    expect(JSON.stringify(await t.deps.db.apiTokenRefreshToken.findMany({ where: { apiTokenId: created.clientId } }))).not.toContain(rt0);
+
+    const r1 = await refresh(rt0);
+    expect(r1.status).toBe(200);
+    expect(r1.body).toEqual({ access_token: expect.any(String), refresh_token: expect.any(String), expires_in: 3600, expires: expect.any(String) });
+    expect(r1.body.refresh_token).not.toBe(rt0);
+    expect(decodeJwt(r1.body.access_token)).toMatchObject({ type: 'tenantApiToken', sub: created.clientId, permissions: ['fe.secure.read.users'] });
+
+    const r2 = await refresh(r1.body.refresh_token);
+    expect(r2.status).toBe(200);
+
+    // rt0 again: reuse. The whole family dies, including the newest token.
+    const reuse = await refresh(rt0);
+    expect(reuse.status).toBe(401);
+    expect(reuse.body).toEqual(invalid);
+    const afterReuse = await refresh(r2.body.refresh_token);
+    expect(afterReuse.status).toBe(401);
+    expect(afterReuse.body).toEqual(invalid);
+
+    // Another exchange starts a new family that the revocation did not touch.
+    const fresh = await exchange(created.clientId, created.secret);
+    expect((await refresh(fresh.body.refresh_token)).status).toBe(200);
+  });
+
+  it('refuses the refresh tokens of a deleted or expired API token, and unknown ones, with the same 401', async () => {
+    const founder = await signUp(t);
+    const doomed = await createTenantToken(founder.accessToken, { permissionIds: ['fe.secure.read.users'] });
+    const shortLived = await createTenantToken(founder.accessToken, { permissionIds: ['fe.secure.read.users'], expiresInMinutes: 5 });
+    const doomedRt = (await exchange(doomed.clientId, doomed.secret)).body.refresh_token as string;
+    const shortRt = (await exchange(shortLived.clientId, shortLived.secret)).body.refresh_token as string;
+    expect((await t.rest('DELETE', `${TENANT_TOKENS}/${doomed.clientId}`, { token: founder.accessToken })).status).toBe(200);
+    (t.clock as ManualClock).advance(5 * 60_000 + 1);
+    for (const token of [doomedRt, shortRt, 'not-a-refresh-token']) {
+      const r = await refresh(token);
+      expect(r.status).toBe(401);
+      expect(r.body).toEqual(invalid);
+    }
   });
 });
 

@@ -60,10 +60,11 @@ const CreatedApiToken = builder.objectRef<CreatedShape>('CreatedApiToken').imple
   }),
 });
 
-const ApiTokenAccessToken = builder.objectRef<{ accessToken: string; expiresIn: number; expires: Date }>('ApiTokenAccessToken').implement({
-  description: 'The JWT an API token was exchanged for (type tenantApiToken or userApiToken).',
+const ApiTokenAccessToken = builder.objectRef<{ accessToken: string; refreshToken: string; expiresIn: number; expires: Date }>('ApiTokenAccessToken').implement({
+  description: 'The JWT an API token was exchanged for (type tenantApiToken or userApiToken), and its refresh token.',
   fields: (t) => ({
     accessToken: t.exposeString('accessToken'),
+    refreshToken: t.exposeString('refreshToken', { description: 'Single-use: refreshApiToken rotates it.' }),
     expiresIn: t.exposeInt('expiresIn', { description: 'Seconds until the access token expires.' }),
     expires: t.expose('expires', { type: 'DateTime' }),
   }),
@@ -200,5 +201,12 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { clientId: t.arg.string(), secret: t.arg.string() },
     resolve: (_root, args, ctx) => ctx.services.apiTokens.exchange(args),
+  }),
+  refreshApiToken: t.field({
+    type: ApiTokenAccessToken,
+    description: 'Rotates an API-token refresh token. Presenting a used one revokes its whole family.',
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { refreshToken: t.arg.string() },
+    resolve: (_root, { refreshToken }, ctx) => ctx.services.apiTokens.refresh(refreshToken),
   }),
 }));

@@ -9,8 +9,10 @@ import {
   RestDeleteUserApiTokenDocument,
   RestExchangeApiTokenDocument,
   RestMyApiTokensDocument,
+  RestRefreshApiTokenDocument,
   RestTenantApiTokensDocument,
   RestUpdateTenantApiTokenDocument,
+  type ApiTokenAccessTokenFieldsFragment,
   type ApiTokenFieldsFragment,
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
@@ -59,6 +61,14 @@ const userToken = (t: ApiTokenFieldsFragment) => ({
   expires: t.expiresAt ?? undefined,
 });
 
+/** Frontegg's OAuth-style answer for an exchange or a refresh. */
+const tokenResponse = (r: ApiTokenAccessTokenFieldsFragment) => ({
+  access_token: r.accessToken,
+  refresh_token: r.refreshToken,
+  expires_in: r.expiresIn,
+  expires: new Date(r.expires).toUTCString(),
+});
+
 const createTenantToken = (path: string) =>
   defineRoute({
     service: 'identity',
@@ -86,9 +96,20 @@ export const apiTokenRoutes = [
     document: RestExchangeApiTokenDocument,
     variables: ({ body }) => body,
     result: (d) => d.exchangeApiToken,
-    // No refresh_token: API-token refresh is not built yet; clients exchange the credentials again.
-    response: (r) =>
-      'accessToken' in r ? { access_token: r.accessToken, expires_in: r.expiresIn, expires: new Date(r.expires).toUTCString() } : r,
+    response: (r) => ('accessToken' in r ? tokenResponse(r) : r),
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'POST',
+    path: '/resources/auth/v2/api-token/token/refresh',
+    summary: 'Refresh API token (single-use refresh token; reuse revokes its family)',
+    tags: ['API tokens'],
+    body: z.object({ refreshToken: str }),
+    document: RestRefreshApiTokenDocument,
+    variables: ({ body }) => body,
+    result: (d) => d.refreshApiToken,
+    response: (r) => ('accessToken' in r ? tokenResponse(r) : r),
     status: 200,
   }),
   createTenantToken('/resources/tenants/api-tokens/v1'),

@@ -2,7 +2,8 @@
 // for a short-lived JWT. Tenant tokens act for the tenant with the roles or permissions they were
 // given; user tokens act for their user in one tenant with the user's current permissions
 // (narrowed to the token's own when it has any). The secret is high-entropy (256 bits): it is
-// stored as a keyed hash, compared in constant time, and shown only once, at creation.
+// stored as a keyed hash, compared in constant time, and shown only once, at creation. Refresh
+// tokens of exchanges rotate on use, like a user session's.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
@@ -96,7 +97,6 @@ interface ExchangeRow {
   tenantId: string;
   userId: string | null;
   expiresAt: Date | null;
-  lastUsedAt: Date | null;
   metadata: unknown;
   createdById: string | null;
   userActive: boolean;
@@ -104,8 +104,7 @@ interface ExchangeRow {
   permissionKeys: string[];
 }
 
-/** lastUsedAt is a hint, not an audit trail: written at most once a minute per token. */
-const LAST_USED_RESOLUTION_MS = 60_000;
+const usableAt = (row: ExchangeRow, now: Date) => (!row.expiresAt || row.expiresAt > now) && (row.kind === 'TENANT' || row.userActive);
 
 type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'>;
 
@@ -121,7 +120,7 @@ export function createApiTokensService(deps: ApiTokenDeps) {
   async function loadForExchange(clientId: string, now: Date): Promise<ExchangeRow | undefined> {
     const [row] = await db.$queryRaw<ExchangeRow[]>`
       WITH t AS (
-        SELECT id, kind, "secretHash", "tenantId", "userId", "expiresAt", "lastUsedAt", metadata, "createdById"
+        SELECT id, kind, "secretHash", "tenantId", "userId", "expiresAt", metadata, "createdById"
         FROM "ApiToken" WHERE "clientId" = ${clientId}
       ), m AS (
         SELECT ut.id FROM "UserTenant" ut
@@ -150,12 +149,41 @@ export function createApiTokensService(deps: ApiTokenDeps) {
         UNION
         SELECT id FROM granted WHERE (SELECT kind FROM t) = 'USER' AND (NOT EXISTS (SELECT 1 FROM own) OR id IN (SELECT id FROM own))
       )
-      SELECT t.id, t.kind::text AS kind, t."secretHash", t."tenantId", t."userId", t."expiresAt", t."lastUsedAt", t.metadata, t."createdById",
+      SELECT t.id, t.kind::text AS kind, t."secretHash", t."tenantId", t."userId", t."expiresAt", t.metadata, t."createdById",
         EXISTS (SELECT 1 FROM m) AS "userActive",
         COALESCE((SELECT array_agg(ro.key ORDER BY ro.key) FROM "Role" ro JOIN r ON r.id = ro.id), '{}'::text[]) AS "roleKeys",
         COALESCE((SELECT array_agg(pe.key ORDER BY pe.key) FROM "Permission" pe JOIN p ON p.id = pe.id), '{}'::text[]) AS "permissionKeys"
       FROM t`;
     return row;
+  }
+
+  /** The JWT for a usable token: its tenant, role keys and permission keys; never longer-lived than the token. */
+  async function sign(row: ExchangeRow, now: Date) {
+    const untilTokenExpiry = row.expiresAt ? Math.ceil((row.expiresAt.getTime() - now.getTime()) / 1000) : Infinity;
+    const expiresIn = Math.min(config.accessTokenTtl, untilTokenExpiry);
+    const user = row.kind === 'USER';
+    const accessToken = await keys.current.sign(
+      {
+        type: user ? USER_API_TOKEN_TYPE : TENANT_API_TOKEN_TYPE,
+        tenantId: row.tenantId,
+        roles: row.roleKeys,
+        permissions: row.permissionKeys,
+        metadata: row.metadata ?? {},
+        apiTokenId: row.id,
+        clientId: row.id,
+        ...(row.createdById ? { createdByUserId: row.createdById } : {}),
+        ...(user ? { userId: row.userId } : {}),
+      },
+      { issuer: config.issuer, audience: vendor.clientId, subject: user ? row.userId! : row.id, expiresInSeconds: expiresIn, now },
+    );
+    return { accessToken, expiresIn, expires: new Date(now.getTime() + expiresIn * 1000) };
+  }
+
+  const refreshExpiry = (row: ExchangeRow, now: Date) =>
+    new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, row.expiresAt?.getTime() ?? Infinity));
+
+  async function revokeFamily(familyId: string, now: Date) {
+    await db.apiTokenRefreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
   }
 
   return {
@@ -278,43 +306,65 @@ export function createApiTokensService(deps: ApiTokenDeps) {
     },
 
     /**
-     * POST /auth/v2/api-token: clientId and secret for a JWT. An unknown clientId, a wrong
-     * secret, an expired or deleted token and a user who lost access all answer the same 401.
+     * POST /auth/v2/api-token: clientId and secret for a JWT and a refresh token that starts a
+     * new family. An unknown clientId, a wrong secret, an expired or deleted token and a user who
+     * lost access all answer the same 401.
      */
     async exchange(raw: { clientId: string; secret: string }) {
       const { clientId, secret } = parseInput(ExchangeInput, raw);
       const now = clock.now();
       const presented = secrets.hashToken(secret);
       const row = await loadForExchange(clientId, now);
-      const usable =
-        !!row &&
-        safeEqual(row.secretHash, presented) &&
-        (!row.expiresAt || row.expiresAt > now) &&
-        (row.kind === 'TENANT' || row.userActive);
-      if (!usable) fail('api_token_invalid_credentials');
+      if (!row || !safeEqual(row.secretHash, presented) || !usableAt(row, now)) fail('api_token_invalid_credentials');
+      const issued = await sign(row, now);
+      const refreshToken = randomToken(32);
+      // One statement: lastUsedAt and the family's first refresh token.
+      await db.$executeRaw`
+        WITH touched AS (UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id = ${row.id} RETURNING id)
+        INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
+        SELECT ${randomUUID()}, id, ${randomUUID()}, ${secrets.hashToken(refreshToken)}, ${now}, ${refreshExpiry(row, now)} FROM touched`;
+      return { ...issued, refreshToken };
+    },
 
-      // Never outlive the API token itself.
-      const untilTokenExpiry = row.expiresAt ? Math.ceil((row.expiresAt.getTime() - now.getTime()) / 1000) : Infinity;
-      const expiresIn = Math.min(config.accessTokenTtl, untilTokenExpiry);
-      const user = row.kind === 'USER';
-      const accessToken = await keys.current.sign(
-        {
-          type: user ? USER_API_TOKEN_TYPE : TENANT_API_TOKEN_TYPE,
-          tenantId: row.tenantId,
-          roles: row.roleKeys,
-          permissions: row.permissionKeys,
-          metadata: row.metadata ?? {},
-          apiTokenId: row.id,
-          clientId: row.id,
-          ...(row.createdById ? { createdByUserId: row.createdById } : {}),
-          ...(user ? { userId: row.userId } : {}),
-        },
-        { issuer: config.issuer, audience: vendor.clientId, subject: user ? row.userId! : row.id, expiresInSeconds: expiresIn, now },
-      );
-      if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
-        await db.apiToken.updateMany({ where: { id: row.id }, data: { lastUsedAt: now } });
+    /**
+     * POST /auth/v2/api-token/token/refresh: rotates the refresh token. A used token presented
+     * again means it leaked (or raced): its whole family is revoked (OAuth 2.0 Security BCP §4.14).
+     * Every failure is the same 401.
+     */
+    async refresh(token: string | null | undefined) {
+      if (!token || token.length > 512) fail('auth_refresh_token_invalid');
+      const now = clock.now();
+      const current = await db.apiTokenRefreshToken.findUnique({
+        where: { tokenHash: secrets.hashToken(token) },
+        select: { id: true, apiTokenId: true, familyId: true, usedAt: true, revokedAt: true, expiresAt: true },
+      });
+      if (!current) fail('auth_refresh_token_invalid');
+      if (current.usedAt) {
+        await revokeFamily(current.familyId, now);
+        fail('auth_refresh_token_invalid');
       }
-      return { accessToken, expiresIn, expires: new Date(now.getTime() + expiresIn * 1000) };
+      if (current.revokedAt || current.expiresAt <= now) fail('auth_refresh_token_invalid');
+      // The id is the clientId (set so at creation).
+      const row = await loadForExchange(current.apiTokenId, now);
+      if (!row || !usableAt(row, now)) fail('auth_refresh_token_invalid');
+      const next = randomToken(32);
+      // Compare-and-set in one statement: of two concurrent refreshes with the same token only
+      // one claims it; the next token exists only if it did.
+      const inserted = await db.$executeRaw`
+        WITH claimed AS (
+          UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
+          WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
+        ), touched AS (
+          UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
+        )
+        INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
+        SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
+        FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
+      if (inserted !== 1) {
+        await revokeFamily(current.familyId, now);
+        fail('auth_refresh_token_invalid');
+      }
+      return { ...(await sign(row, now)), refreshToken: next };
     },
   };
 }
