@@ -1,7 +1,7 @@
 // Gatehouse bench: boots Gatehouse in-process with production parameters and prints, from ONE
 // run, how close the request paths come to their unavoidable cost:
 //   1. password login (REST) ÷ raw argon2id verify, at the same concurrency
-//   2. token refresh (REST, cookie) ÷ raw JWT signing, per signing algorithm
+//   2. token refresh (REST, cookie) and API-token exchange ÷ raw JWT signing, per algorithm
 //   3. REST ÷ GraphQL latency for the same operation (the cost of the REST adapter)
 // Ratios, not absolute numbers, are the point: both sides of a ratio run on the same machine in
 // the same process minutes apart, so machine speed largely cancels out. Nothing is asserted.
@@ -140,6 +140,7 @@ interface RefreshSection {
   signParallel: Sample;
   refresh: Sample;
   refreshSingle: Sample;
+  exchange: Sample;
 }
 
 /** 2. Raw JWT signing vs REST cookie refresh, for the instance's signing algorithm. */
@@ -187,7 +188,26 @@ async function measureRefresh(b: BenchGatehouse): Promise<RefreshSection> {
   // refresh is serialised somewhere (e.g. PGlite's single connection), not latency-bound.
   progress(`${b.algorithm}: REST cookie refresh, 1 chain`);
   const refreshSingle = await timeLoop(refreshOnce, { durationMs: durationMs / 2, warmupMs: 0, concurrency: 1 });
-  return { algorithm: b.algorithm, sign, signParallel, refresh, refreshSingle };
+
+  // API-token exchange: a tenant client-credentials token created by the tenant's admin over
+  // REST, exchanged for JWTs by `sessions` concurrent clients (the secret is high-entropy: a
+  // keyed hash, not argon2, sits on this path).
+  const { accessToken: adminToken } = await login(b, email);
+  const authz = await expectStatus(await b.request('GET', '/identity/resources/users/v1/me/authorization', { token: adminToken }), 200, 'authorization');
+  const roleIds = (authz.roles as Array<{ id: string }>).map((r) => r.id);
+  const created = await expectStatus(
+    await b.request('POST', '/identity/resources/tenants/api-tokens/v1', { token: adminToken, body: { description: 'bench', roleIds } }),
+    201,
+    'create tenant API token',
+  );
+  const credential = { clientId: created.clientId as string, secret: created.secret as string };
+  const exchangeOnce = async () => {
+    const res = await b.request('POST', '/identity/resources/auth/v2/api-token', { body: credential });
+    await expectStatus(res, 200, 'API-token exchange');
+  };
+  progress(`${b.algorithm}: JWT sign (single flight) vs REST API-token exchange (${sessions} in flight), interleaved`);
+  const { b: exchange } = await timeInterleaved({ concurrency: 1, op: async () => void (await signOnce()) }, { concurrency: sessions, op: exchangeOnce }, loop);
+  return { algorithm: b.algorithm, sign, signParallel, refresh, refreshSingle, exchange };
 }
 
 interface TransportSection {
@@ -264,6 +284,7 @@ function report(l: LoginSection, refreshes: RefreshSection[], t: TransportSectio
         row(`${r.algorithm} sign (raw, parallel; info)`, r.signParallel, sessions),
         row(`${r.algorithm} POST …/user/token/refresh`, r.refresh, sessions),
         row(`${r.algorithm} POST …/user/token/refresh (info)`, r.refreshSingle, 1),
+        row(`${r.algorithm} POST …/auth/v2/api-token`, r.exchange, sessions),
       ]),
     ),
     '',
@@ -288,6 +309,9 @@ function report(l: LoginSection, refreshes: RefreshSection[], t: TransportSectio
     out.push(`  ${r.algorithm.padEnd(6)} refresh/s ÷ sign/s     ${fmt(r.refresh.rate)} ÷ ${fmt(r.sign.rate)} = ${fmt(ratio, 3)}  (${verdict(ratio, 0.7)})`);
     out.push(`  ${r.algorithm.padEnd(6)} refresh/s per core     ${fmt(r.refresh.rate)} ÷ ${cores} cores = ${fmt(r.refresh.rate / cores)}`);
     out.push(`  ${r.algorithm.padEnd(6)} refresh/s ÷ parallel sign/s (info)  ${fmt(r.refresh.rate / r.signParallel.rate, 3)}`);
+    const ex = r.exchange.rate / r.sign.rate;
+    out.push(`  ${r.algorithm.padEnd(6)} api-token exchange/s ÷ sign/s  ${fmt(r.exchange.rate)} ÷ ${fmt(r.sign.rate)} = ${fmt(ex, 3)}  (${verdict(ex, 0.7)})`);
+    out.push(`  ${r.algorithm.padEnd(6)} api-token exchange/s per core  ${fmt(r.exchange.rate / cores)}`);
   }
   const p = (s: Sample, q: number) => percentile(s.latencies, q);
   out.push(`  login REST ÷ GraphQL  p50     ${fmt(p(t.restLogin, 50), 2)} ÷ ${fmt(p(t.gqlLogin, 50), 2)} ms = ${fmt(p(t.restLogin, 50) / p(t.gqlLogin, 50), 3)}`);
