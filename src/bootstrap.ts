@@ -9,6 +9,7 @@ import { createSecretBox } from './platform/crypto.ts';
 import { createDatabase, type Database, type DatabaseOptions } from './platform/db.ts';
 import { resolveInstallationSecret } from './platform/installation-secret.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
+import { createMailer, type Mailer } from './platform/mail.ts';
 import { createPasswordHasher } from './platform/password.ts';
 import type { Deps } from './services/deps.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -30,6 +31,8 @@ export interface BootstrapOptions {
   clock?: Clock;
   logger?: Logger;
   database?: DatabaseOptions;
+  /** Replaces the mailer built from config (tests). */
+  mailer?: Mailer;
 }
 
 export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
@@ -51,6 +54,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       keys,
       config,
       logger,
+      mailer: o.mailer ?? createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, env: config.env }, logger),
       vendor: { clientId: vendor.clientId },
     };
     const services = createServices(deps);

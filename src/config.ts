@@ -40,6 +40,11 @@ const EnvSchema = z.object({
   GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   GATEHOUSE_GRAPHIQL: bool.default(true),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** smtp://user:pass@host:587 or smtps://…; unset keeps mail in memory (dev/test) or refuses to send (production). */
+  GATEHOUSE_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  GATEHOUSE_MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
+  /** Base of the links in emails (the app hosting /account/...); defaults to the issuer. */
+  GATEHOUSE_APP_URL: z.url().optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -64,6 +69,8 @@ export interface Config {
   maxBodyBytes: number;
   graphiql: boolean;
   logLevel: string;
+  mail: { smtpUrl: string | null; from: string };
+  appUrl: string;
 }
 
 export class ConfigError extends Error {}
@@ -109,5 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.GATEHOUSE_MAX_BODY_BYTES,
     graphiql: e.GATEHOUSE_GRAPHIQL,
     logLevel: e.GATEHOUSE_LOG_LEVEL,
+    mail: { smtpUrl: e.GATEHOUSE_SMTP_URL ?? null, from: e.GATEHOUSE_MAIL_FROM },
+    appUrl: (e.GATEHOUSE_APP_URL ?? issuer).replace(/\/+$/, ''),
   };
 }

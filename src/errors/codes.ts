@@ -39,6 +39,9 @@ export const ERROR_CODES = {
   password_policy_violation: spec(400, 'ValidationError', 'Password does not meet the password policy'),
   password_history_violation: spec(400, 'ValidationError', 'Password was used recently; choose another one'),
   api_token_permissions_invalid: spec(400, 'ValidationError', 'One or more permissions were not found or cannot be assigned'),
+  password_reset_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired password reset token'),
+  activation_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired activation token'),
+  activation_password_required: spec(400, 'ValidationError', 'A password is required to activate this user'),
   // authentication
   auth_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid authentication'),
   auth_vendor_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid client credentials'),
@@ -48,6 +51,10 @@ export const ERROR_CODES = {
   auth_token_expired: spec(401, 'InvalidTokenError', 'Token expired'),
   auth_refresh_token_invalid: spec(401, 'InvalidTokenError', 'Invalid refresh token'),
   auth_session_revoked: spec(401, 'InvalidTokenError', 'Session was revoked'),
+  // one message for wrong, replayed and out-of-window codes, so a replay is not distinguishable
+  mfa_code_invalid: spec(400, 'InvalidCredentialsError', 'Invalid MFA code'),
+  mfa_recovery_code_invalid: spec(400, 'InvalidCredentialsError', 'Invalid recovery code'),
+  mfa_token_invalid: spec(401, 'InvalidTokenError', 'Invalid or expired MFA token'),
   // authorization
   auth_forbidden: spec(403, 'ForbiddenError', 'Insufficient permissions'),
   auth_vendor_only: spec(403, 'ForbiddenError', 'This action requires a vendor token'),
@@ -63,9 +70,13 @@ export const ERROR_CODES = {
   lockout_policy_not_found: spec(404, 'NotFoundError', 'Lockout policy is not defined'),
   password_history_policy_not_found: spec(404, 'NotFoundError', 'Password History Policy not found'),
   session_not_found: spec(404, 'NotFoundError', 'Session not found'),
+  mfa_device_not_found: spec(404, 'NotFoundError', 'MFA device not found'),
+  mfa_enrollment_not_found: spec(404, 'NotFoundError', 'No pending authenticator enrollment; start enrollment first'),
+  mfa_not_enrolled: spec(404, 'NotFoundError', 'MFA is not enrolled'),
   api_token_not_found: spec(404, 'NotFoundError', 'API token not found'),
   // conflicts
   user_already_exists: spec(409, 'ConflictError', 'User already exists'),
+  mfa_already_enrolled: spec(409, 'ConflictError', 'An authenticator app is already enrolled'),
   user_already_in_tenant: spec(409, 'ConflictError', 'User already exists in this tenant'),
   username_taken: spec(409, 'ConflictError', 'Username is already taken'),
   tenant_already_exists: spec(409, 'ConflictError', 'Tenant already exists'),
@@ -74,6 +85,8 @@ export const ERROR_CODES = {
   password_history_policy_already_exists: spec(409, 'ConflictError', 'Policy already exists. Use the Update Password History Policy API.'),
   // features that are not built yet answer this, never a fake success
   feature_not_implemented: spec(501, 'NotImplementedError', 'Not implemented'),
+  // a server configuration problem, not bad input: the vendor must set GATEHOUSE_SMTP_URL
+  mail_not_configured: spec(503, 'NotImplementedError', 'Email delivery is not configured'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -1,6 +1,7 @@
 // Frontegg's response shapes, built from GraphQL results. Only what is named here leaves.
 import type {
   AuthResponseFieldsFragment,
+  MfaRequiredFieldsFragment,
   TenantFieldsFragment,
   UserProfileFieldsFragment,
 } from '../generated/graphql.ts';
@@ -22,6 +23,16 @@ export const loginResponse = (a: AuthResponseFieldsFragment) => ({
   userId: a.userId,
   userEmail: a.userEmail ?? undefined,
   emailVerified: a.emailVerified,
+});
+
+/** Frontegg's login answer when a second factor is needed; mfaStrategies is a map there. */
+export const mfaRequiredResponse = (m: MfaRequiredFieldsFragment) => ({
+  mfaRequired: true,
+  mfaToken: m.mfaToken,
+  userId: m.userId,
+  mfaEnrolled: true,
+  mfaDevices: m.mfaDevices,
+  mfaStrategies: Object.fromEntries(m.mfaStrategies.map((s) => [s, true])),
 });
 
 export const roleResponse = (r: Role) => ({

@@ -5,6 +5,7 @@ import type { SecretBox } from '../platform/crypto.ts';
 import type { PrismaClient } from '../platform/db.ts';
 import type { KeySet } from '../platform/jwt.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Mailer } from '../platform/mail.ts';
 import type { PasswordHasher } from '../platform/password.ts';
 
 export interface Deps {
@@ -16,6 +17,8 @@ export interface Deps {
   keys: { current: KeySet };
   config: Config;
   logger: Logger;
+  /** Outgoing mail (password reset, activation). */
+  mailer: Mailer;
   /** The installation's vendor client id: token audience and refresh-cookie name. */
   vendor: { clientId: string };
 }

@@ -4,9 +4,12 @@ import { createApiTokensService } from './api-tokens/api-tokens.service.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
+import { createMfaService } from './mfa/mfa.service.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
+import { createActivationService } from './users/activation.service.ts';
+import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
@@ -14,8 +17,11 @@ import { createVendorService } from './vendor/vendor.service.ts';
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
   const tokens = createTokenIssuer(deps);
+  const auth = createAuthService({ ...deps, sessions, tokens });
   return {
-    auth: createAuthService({ ...deps, sessions, tokens }),
+    auth,
+    passwordReset: createPasswordResetService(deps),
+    activation: createActivationService({ ...deps, startSession: auth.startSessionFor }),
     sessions,
     sessionPolicy: createSessionPolicyService(deps),
     users: createUsersService(deps),
@@ -24,6 +30,7 @@ export function createServices(deps: Deps) {
     tenants: createTenantsService(deps),
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
+    mfa: createMfaService(deps),
   };
 }
 

@@ -56,12 +56,14 @@ describe('sign-up', () => {
     expect(await t.deps.db.tenant.count()).toBe(tenantsBefore);
   });
 
-  it('answers an explicit "not implemented" for sign-up without a password (activation flow)', async () => {
+  it('signs up without a password as an unverified user who must activate (no session)', async () => {
     const r = await t.rest('POST', '/identity/resources/users/v1/signUp', {
       body: { email: uniqueEmail(), companyName: 'NoPass', provider: 'local' },
     });
-    expect(r.status).toBe(501);
-    expect(r.body.errorCode).toBe('feature_not_implemented');
+    expect(r.status).toBe(201);
+    expect(r.body).toEqual({ shouldActivate: true, userId: expect.any(String), tenantId: expect.any(String) });
+    expect(r.refreshCookie).toBeUndefined();
+    // The activation flow itself is covered in reset-activation.test.ts.
   });
 
   it('validates the body', async () => {

@@ -1,9 +1,13 @@
 // Authentication flows as mutations. Each sets or clears the HttpOnly refresh cookie, so a
 // browser using GraphQL gets the same session handling as one using the Frontegg REST paths.
+import { errorTypeMap, wrapOrThrow } from '@pothos/plugin-errors';
+import { DomainError } from '../../errors/domain-errors.ts';
 import type { AuthResult } from '../../services/auth/auth.service.ts';
+import type { MfaChallenge } from '../../services/mfa/mfa.service.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
+import { MfaRequired } from './mfa-challenge.ts';
 
 export const AuthResponse = builder.objectRef<AuthResult>('AuthResponse').implement({
   description: 'A started (or refreshed) session: the access token and its refresh token.',
@@ -87,13 +91,34 @@ const LogoutPayload = builder.objectRef<{ loggedOut: boolean }>('LogoutPayload')
   fields: (t) => ({ loggedOut: t.exposeBoolean('loggedOut') }),
 });
 
+/**
+ * Login has two successes (a session, or a pending MFA step), which plugin-errors' directResult
+ * cannot express, so the union is built here with the same name and error members it would have,
+ * and errors are wrapped by plugin-errors' own helper (graphql-js would raise a bare Error value).
+ */
+const LoginResult = builder.unionType('LoginResult', {
+  types: [AuthResponse, MfaRequired, ...MUTATION_ERRORS],
+  resolveType: (value) => {
+    const errorClass = errorTypeMap.get(value as object);
+    if (errorClass) return errorClass.name;
+    return 'mfaToken' in value ? MfaRequired : AuthResponse;
+  },
+});
+
 builder.mutationFields((t) => ({
   login: t.field({
-    type: AuthResponse,
-    description: 'Password login by email or username. Unknown users and wrong passwords answer alike.',
-    errors: { types: MUTATION_ERRORS, directResult: true },
+    type: LoginResult,
+    description:
+      'Password login by email or username. Unknown users and wrong passwords answer alike. With a verified authenticator the answer is MfaRequired (no tokens, no cookie).',
     args: { input: t.arg({ type: LoginInput }) },
-    resolve: async (_root, { input }, ctx) => withCookie(ctx, await ctx.services.auth.login(input, ctx.client)),
+    resolve: async (_root, { input }, ctx): Promise<AuthResult | MfaChallenge | DomainError> => {
+      try {
+        const r = await ctx.services.auth.login(input, ctx.client);
+        return 'mfaToken' in r ? r : withCookie(ctx, r);
+      } catch (error) {
+        return wrapOrThrow(error, MUTATION_ERRORS) as DomainError;
+      }
+    },
   }),
   refreshToken: t.field({
     type: AuthResponse,

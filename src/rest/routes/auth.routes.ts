@@ -8,7 +8,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { loginResponse } from '../frontegg.ts';
+import { loginResponse, mfaRequiredResponse } from '../frontegg.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
@@ -45,7 +45,8 @@ export const authRoutes = [
       input: { email: body.email, username: body.username, password: body.password, invitationToken: body.invitationToken },
     }),
     result: (d) => d.login,
-    response: (r) => ('accessToken' in r ? loginResponse(r) : r),
+    // Either a session, or (authenticator enrolled) the MFA step: no tokens, no cookie.
+    response: (r) => ('accessToken' in r ? loginResponse(r) : 'mfaToken' in r ? mfaRequiredResponse(r) : r),
     status: 200,
   }),
   defineRoute({

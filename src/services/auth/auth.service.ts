@@ -5,9 +5,12 @@ import { DomainError, fail } from '../../errors/domain-errors.ts';
 import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
 import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
 import type { Deps } from '../deps.ts';
+import { completeMfaLogin, requiresMfa, startMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
+import { assertMailAvailable } from '../users/account-tokens.ts';
+import { sendActivationEmail } from '../users/activation.service.ts';
 import { createUserIn } from '../users/users.service.ts';
 import { emailSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
 import type { ClientInfo, SessionStore } from './sessions.service.ts';
@@ -62,7 +65,7 @@ const SignUpInput = z.object({
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
 
-type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor'> & {
+type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger'> & {
   sessions: SessionStore;
   tokens: TokenIssuer;
 };
@@ -76,6 +79,7 @@ export function createAuthService(deps: AuthDeps) {
     name: true,
     verified: true,
     lockedAt: true,
+    mfaBypass: true,
     profilePictureUrl: true,
     metadata: true,
     activeTenantId: true,
@@ -146,7 +150,8 @@ export function createAuthService(deps: AuthDeps) {
   }
 
   return {
-    async login(raw: { email?: string | null; username?: string | null; password: string }, client: ClientInfo) {
+    /** A session, or (with a verified authenticator and no bypass) a pending MFA login: no tokens yet. */
+    async login(raw: { email?: string | null; username?: string | null; password: string }, client: ClientInfo): Promise<AuthResult | MfaChallenge> {
       const input = parseInput(LoginInput, raw);
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
       const user = await checkPassword(where, input.password);
@@ -154,6 +159,16 @@ export function createAuthService(deps: AuthDeps) {
       if (user.lockedAt) fail('user_locked');
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { forceEmailVerification: true } });
       if (!user.verified && settings?.forceEmailVerification) fail('user_not_verified');
+      if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
+      return startSession(user, client);
+    },
+
+    /** Finishes a pending MFA login with an authenticator code; the account is re-checked first. */
+    async verifyMfaLogin(raw: { mfaToken: string; value: string; deviceId?: string | null }, client: ClientInfo): Promise<AuthResult> {
+      const userId = await completeMfaLogin(deps, raw);
+      const user = await findLoginUser({ id: userId });
+      if (!user) fail('mfa_token_invalid');
+      if (user.lockedAt) fail('user_locked');
       return startSession(user, client);
     },
 
@@ -178,13 +193,16 @@ export function createAuthService(deps: AuthDeps) {
 
     /**
      * Sign-up creates a tenant (the company) and its first user, who gets the first-user roles.
-     * Without a password the account would need activation, which this build does not offer yet.
+     * Without a password, or when the vendor forces email verification, the user starts
+     * unverified and gets an activation email instead of a session.
      */
     async signUp(raw: z.input<typeof SignUpInput>, client: ClientInfo) {
       const input = parseInput(SignUpInput, raw);
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { allowSignUps: true, forceEmailVerification: true } });
       if (!settings?.allowSignUps) fail('signup_disabled');
-      if (!input.password) fail('feature_not_implemented', 'Sign-up without a password (activation by email) is not implemented');
+      const shouldActivate = !input.password || settings.forceEmailVerification;
+      // Before any write: an account nobody can activate must not be created.
+      if (shouldActivate) assertMailAvailable(deps);
       const verified = false;
       const { userId, tenantId } = await db.$transaction(async (tx) => {
         if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) fail('user_already_exists');
@@ -207,10 +225,20 @@ export function createAuthService(deps: AuthDeps) {
         );
         return { userId, tenantId: tenant.id };
       });
-      const shouldActivate = settings.forceEmailVerification;
-      if (shouldActivate) return { shouldActivate, userId, tenantId, authResponse: null };
+      if (shouldActivate) {
+        await sendActivationEmail(deps, { id: userId, email: input.email, name: input.name ?? null });
+        return { shouldActivate, userId, tenantId, authResponse: null };
+      }
       const user = (await findLoginUser({ id: userId }))!;
       return { shouldActivate, userId, tenantId, authResponse: await startSession(user, client) };
+    },
+
+    /** Starts a session for a user who proved themselves another way (activation link). */
+    async startSessionFor(userId: string, client: ClientInfo) {
+      const user = await findLoginUser({ id: userId });
+      if (!user) fail('user_not_found');
+      if (user.lockedAt) fail('user_locked');
+      return startSession(user, client);
     },
 
     /** Vendor-only: tells whether the password is the user's, without starting a session. */

@@ -1,0 +1,96 @@
+// Account activation: a user created without a password (or under forceEmailVerification) gets
+// a one-time link by email; following it verifies the email, sets the password when the user has
+// none, and starts a session. Sign-up sends the first link through sendActivationEmail.
+import { z } from 'zod';
+import { fail } from '../../errors/domain-errors.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
+import type { Deps } from '../deps.ts';
+import { activationLink, renderTemplate } from '../mail/templates.ts';
+import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
+import { emailSchema, idSchema, parseInput, passwordSchema } from '../validation.ts';
+import { ACTIVATION_TTL_MS, assertMailAvailable, deliver, findUsableToken, issueAccountToken, useTokenIn } from './account-tokens.ts';
+import { writePasswordIn } from './passwords.service.ts';
+
+const TokenInput = z.object({ userId: idSchema, token: z.string().min(1, 'token is required').max(512) });
+const ActivateInput = TokenInput.extend({ password: passwordSchema.nullish() });
+const ResendInput = z.object({ email: emailSchema });
+
+type ActivationMailDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'>;
+
+async function activationLinkFor(deps: ActivationMailDeps, user: { id: string; email: string | null }) {
+  const token = await issueAccountToken(deps, 'ACTIVATION', user);
+  return { token, link: activationLink(deps.config.appUrl, user.id, token) };
+}
+
+/** Issues an activation token and emails its link (callers check assertMailAvailable first). */
+export async function sendActivationEmail(deps: ActivationMailDeps, user: { id: string; email: string | null; name: string | null }) {
+  if (!user.email) return;
+  const { link } = await activationLinkFor(deps, user);
+  deliver(deps, renderTemplate('ActivateUser', { to: user.email, name: user.name, link, validForMinutes: ACTIVATION_TTL_MS / 60_000 }));
+}
+
+type ActivationDeps<TSession> = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'> & {
+  /** Starts a session for an activated user (auth.service owns sessions; injected, so no import cycle). */
+  startSession: (userId: string, client: ClientInfo) => Promise<TSession>;
+};
+
+export function createActivationService<TSession>(deps: ActivationDeps<TSession>) {
+  const { db, hasher, clock } = deps;
+
+  return {
+    /** Whether activating needs a password: the user has none yet. */
+    async strategy(raw: { userId: string; token: string }) {
+      const input = parseInput(TokenInput, raw);
+      await findUsableToken(deps, 'ACTIVATION', input.userId, input.token);
+      const credential = await db.passwordCredential.findUnique({ where: { userId: input.userId }, select: { userId: true } });
+      return { shouldSetPassword: !credential };
+    },
+
+    /**
+     * Verifies the user and logs them in. A password is required (and policy-checked) when the
+     * user has none; a user who already has one keeps it, whatever is sent.
+     */
+    async activate(raw: { userId: string; token: string; password?: string | null }, client: ClientInfo) {
+      const input = parseInput(ActivateInput, raw);
+      const token = await findUsableToken(deps, 'ACTIVATION', input.userId, input.token);
+      const user = await db.user.findUnique({
+        where: { id: input.userId },
+        select: { email: true, username: true, password: { select: { hash: true } }, memberships: { select: { tenantId: true } } },
+      });
+      if (!user) fail('activation_token_invalid');
+      let newHash: string | null = null;
+      if (!user.password) {
+        if (!input.password) fail('activation_password_required');
+        const tenantIds = user.memberships.map((m) => m.tenantId);
+        await assertPasswordAllowedFor(db, tenantIds, input.password, { email: user.email, username: user.username });
+        newHash = await hasher.hash(input.password);
+      }
+      const now = clock.now();
+      await db.$transaction(async (tx) => {
+        await useTokenIn(tx, 'ACTIVATION', token, now);
+        if (newHash) await writePasswordIn(tx, input.userId, null, newHash, now);
+        await tx.user.update({ where: { id: input.userId }, data: { verified: true, verifiedAt: now } });
+      });
+      return deps.startSession(input.userId, client);
+    },
+
+    /** Emails a fresh activation link to an unverified user; silent for unknown or verified addresses. */
+    async resend(raw: { email: string }) {
+      const input = parseInput(ResendInput, raw);
+      assertMailAvailable(deps);
+      const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, name: true, verified: true } });
+      if (user && !user.verified) await sendActivationEmail(deps, user);
+      return { accepted: true };
+    },
+
+    /** Vendor: an activation link for the user without sending it (the vendor delivers it). */
+    async generateLink(rawUserId: string) {
+      const userId = parseInput(idSchema, rawUserId);
+      const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, verified: true } });
+      if (!user) fail('user_not_found');
+      return { userId, ...(await activationLinkFor(deps, user)) };
+    },
+  };
+}
+
+export type ActivationService<TSession> = ReturnType<typeof createActivationService<TSession>>;
