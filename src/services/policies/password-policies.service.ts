@@ -4,6 +4,7 @@
 // A user belongs to several tenants but has one password and one lock, so the rules that judge a
 // user are those of every tenant they are in: every complexity policy must pass, the largest
 // history wins, the smallest lockout threshold wins.
+import { upsertPolicyRow, vendorPolicyRowId } from './policy-rows.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type PrismaClient, type Tx } from '../../platform/db.ts';
@@ -23,15 +24,11 @@ import {
 type Db = PrismaClient | Tx;
 type PolicyKind = 'PASSWORD' | 'PASSWORD_HISTORY' | 'LOCKOUT';
 
-/**
- * Fixed ids for the vendor rows: the (type, tenantId) unique index does not cover tenantId null,
- * so concurrent first writes upsert this id instead of inserting two vendor rows.
- */
-const VENDOR_ROW_ID: Record<PolicyKind, string> = {
-  PASSWORD: 'vendor-default-password-policy',
-  PASSWORD_HISTORY: 'vendor-default-password-history-policy',
-  LOCKOUT: 'vendor-default-lockout-policy',
-};
+const VENDOR_ROW_ID = {
+  PASSWORD: vendorPolicyRowId('PASSWORD'),
+  PASSWORD_HISTORY: vendorPolicyRowId('PASSWORD_HISTORY'),
+  LOCKOUT: vendorPolicyRowId('LOCKOUT'),
+} satisfies Record<PolicyKind, string>;
 
 /** Frontegg: "History size must be between 1 to 10". Also the number of old hashes kept per user. */
 export const MAX_HISTORY_SIZE = 10;
@@ -299,17 +296,7 @@ export function createPasswordPoliciesService(deps: Pick<Deps, 'db'>) {
         const next = mergePasswordPolicy(base ? readPasswordPolicy(base.config) : structuredClone(DEFAULT_PASSWORD_POLICY), input);
         if (typeof next === 'string') fail('validation_failed', next);
         const config = next as unknown as Prisma.InputJsonObject;
-        // Single INSERT … ON CONFLICT statements, so concurrent first writes make one row.
-        if (tenantId) {
-          await db.policy.upsert({
-            where: { type_tenantId: { type: 'PASSWORD', tenantId } },
-            create: { type: 'PASSWORD', tenantId, config },
-            update: { config },
-          });
-        } else {
-          const id = VENDOR_ROW_ID.PASSWORD;
-          await db.policy.upsert({ where: { id }, create: { id, type: 'PASSWORD', tenantId: null, config }, update: { config } });
-        }
+        await upsertPolicyRow(db, 'PASSWORD', tenantId, config);
         return { ...next, tenantId };
       },
 

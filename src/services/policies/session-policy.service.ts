@@ -3,6 +3,7 @@
 // default and a tenant's row overrides it as a whole (no field-by-field inheritance, as in
 // Frontegg, so what a tenant admin reads is exactly what is enforced for the tenant).
 // Enforcement lives in the session store (refresh and login); this module only reads and writes.
+import { upsertPolicyRow } from './policy-rows.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma, PrismaClient, Tx } from '../../platform/db.ts';
@@ -117,9 +118,6 @@ export async function loadSessionLimits(db: Db, tenantIds: ReadonlyArray<string 
   };
 }
 
-/** Id of the vendor-default row when it is first created: a fixed key makes concurrent first writes one upsert. */
-const VENDOR_ROW_ID = 'vendor-default-session-policy';
-
 export function createSessionPolicyService(deps: Pick<Deps, 'db'>) {
   const { db } = deps;
 
@@ -149,18 +147,7 @@ export function createSessionPolicyService(deps: Pick<Deps, 'db'>) {
         sessionConcurrentConfiguration: input.sessionConcurrentConfiguration ?? current.sessionConcurrentConfiguration,
       };
       const config = next as unknown as Prisma.InputJsonObject;
-      // Both upserts are single INSERT … ON CONFLICT statements: concurrent first writes cannot
-      // leave two rows for a scope (the (type, tenantId) unique index does not cover tenantId null).
-      if (tenantId) {
-        await db.policy.upsert({
-          where: { type_tenantId: { type: 'SESSION', tenantId } },
-          create: { type: 'SESSION', tenantId, config },
-          update: { config },
-        });
-      } else {
-        const id = existing?.id ?? VENDOR_ROW_ID;
-        await db.policy.upsert({ where: { id }, create: { id, type: 'SESSION', tenantId: null, config }, update: { config } });
-      }
+      await upsertPolicyRow(db, 'SESSION', tenantId, config);
       return { ...next, tenantId };
     },
   };
