@@ -1,0 +1,127 @@
+// Passwordless login by email (Frontegg's magic link and OTC). Requests answer alike for known and
+// unknown addresses (no mail, no token for unknown ones). Proving control of the mailbox replaces
+// the password only: the login that follows keeps the lock and MFA rules of password login.
+import { z } from 'zod';
+import { fail } from '../../errors/domain-errors.ts';
+import { randomDigits, randomToken, safeEqual } from '../../platform/crypto.ts';
+import type { ClientInfo } from './sessions.service.ts';
+import type { Deps } from '../deps.ts';
+import { magicLinkLink, renderLoginCodeTemplate, renderTemplate } from '../mail/templates.ts';
+import { assertMailAvailable, deliver } from '../users/account-tokens.ts';
+import { emailSchema, parseInput } from '../validation.ts';
+
+/** How long a magic link works. */
+export const MAGIC_LINK_TTL_MS = 15 * 60 * 1000;
+/** How long a login code works. */
+export const LOGIN_CODE_TTL_MS = 10 * 60 * 1000;
+/** Tries a login code allows (the right one included); then it is dead. */
+export const LOGIN_CODE_MAX_ATTEMPTS = 5;
+const LOGIN_CODE_DIGITS = 6;
+
+const RequestInput = z.object({ email: emailSchema });
+const MagicLinkInput = z.object({ token: z.string().min(1, 'token is required').max(512) });
+const CodeInput = z.object({ email: emailSchema, code: z.string().trim().min(1, 'code is required').max(32) });
+
+type PasswordlessType = 'MAGIC_LINK' | 'LOGIN_CODE';
+
+type PasswordlessDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'> & {
+  /** Logs in a user who proved their mailbox (auth.service owns sessions and MFA; injected, so no cycle). */
+  login: (userId: string, client: ClientInfo) => Promise<TLogin>;
+};
+
+export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>) {
+  const { db, clock, secrets, config } = deps;
+
+  // A 6-digit code alone would collide across users in the unique tokenHash index (and be
+  // enumerable from a dump with the key); binding the user id into the hash avoids both.
+  const codeHash = (userId: string, code: string) => secrets.hashToken(`${userId}:${code}`);
+
+  /** Replaces the user's outstanding token of the type: only the latest email works. */
+  async function issue(type: PasswordlessType, user: { id: string; email: string }, tokenHash: string, ttlMs: number, maxAttempts: number) {
+    await db.$transaction([
+      db.oneTimeToken.deleteMany({ where: { userId: user.id, type, usedAt: null } }),
+      db.oneTimeToken.create({
+        data: { type, userId: user.id, target: user.email, tokenHash, maxAttempts, expiresAt: new Date(clock.now().getTime() + ttlMs) },
+      }),
+    ]);
+  }
+
+  /** Marks the token used (compare-and-set: of two concurrent uses only one wins). */
+  async function use(id: string, invalid: 'passwordless_token_invalid' | 'passwordless_code_invalid') {
+    const { count } = await db.oneTimeToken.updateMany({ where: { id, usedAt: null, expiresAt: { gt: clock.now() } }, data: { usedAt: clock.now() } });
+    if (count !== 1) fail(invalid);
+  }
+
+  async function findUser(email: string) {
+    const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+    return user?.email ? { ...user, email: user.email } : null;
+  }
+
+  return {
+    /** Emails a 15-minute single-use login link; silent for unknown addresses. */
+    async requestMagicLink(raw: { email: string }) {
+      const input = parseInput(RequestInput, raw);
+      assertMailAvailable(deps);
+      const user = await findUser(input.email);
+      if (user) {
+        const token = randomToken(32);
+        await issue('MAGIC_LINK', user, secrets.hashToken(token), MAGIC_LINK_TTL_MS, 1);
+        deliver(deps, renderTemplate('MagicLink', { to: user.email, name: user.name, link: magicLinkLink(config.appUrl, token), validForMinutes: MAGIC_LINK_TTL_MS / 60_000 }));
+      }
+      return { accepted: true };
+    },
+
+    /** Logs in through a magic link (once). The answer may be the MFA step instead of a session. */
+    async loginWithMagicLink(raw: { token: string }, client: ClientInfo): Promise<TLogin> {
+      const input = parseInput(MagicLinkInput, raw);
+      const row = await db.oneTimeToken.findUnique({
+        where: { tokenHash: secrets.hashToken(input.token) },
+        select: { id: true, type: true, userId: true, usedAt: true, expiresAt: true },
+      });
+      // Unknown, expired, used and other-type tokens answer alike. No attempt counting: the token
+      // has 256 bits and carries no user, so a wrong one names no link to burn.
+      if (!row || row.type !== 'MAGIC_LINK' || !row.userId || row.usedAt || row.expiresAt <= clock.now()) fail('passwordless_token_invalid');
+      await use(row.id, 'passwordless_token_invalid');
+      return deps.login(row.userId, client);
+    },
+
+    /** Emails a 10-minute 6-digit login code; silent for unknown addresses. */
+    async requestLoginCode(raw: { email: string }) {
+      const input = parseInput(RequestInput, raw);
+      assertMailAvailable(deps);
+      const user = await findUser(input.email);
+      if (user) {
+        const code = randomDigits(LOGIN_CODE_DIGITS);
+        await issue('LOGIN_CODE', user, codeHash(user.id, code), LOGIN_CODE_TTL_MS, LOGIN_CODE_MAX_ATTEMPTS);
+        deliver(deps, renderLoginCodeTemplate({ to: user.email, name: user.name, code, validForMinutes: LOGIN_CODE_TTL_MS / 60_000 }));
+      }
+      return { accepted: true };
+    },
+
+    /**
+     * Logs in with the emailed code. The attempt is counted before the code is compared, so after
+     * five tries the code is dead even when the sixth is right (a 6-digit code is guessable).
+     */
+    async loginWithCode(raw: { email: string; code: string }, client: ClientInfo): Promise<TLogin> {
+      const input = parseInput(CodeInput, raw);
+      const user = await findUser(input.email);
+      if (!user) fail('passwordless_code_invalid');
+      const now = clock.now();
+      const row = await db.oneTimeToken.findFirst({
+        where: { userId: user.id, type: 'LOGIN_CODE', usedAt: null },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true, tokenHash: true, attempts: true, maxAttempts: true },
+      });
+      if (!row) fail('passwordless_code_invalid');
+      // Conditional increment: concurrent guesses cannot exceed the limit between read and write.
+      const counted = await db.oneTimeToken.updateMany({
+        where: { id: row.id, usedAt: null, expiresAt: { gt: now }, attempts: { lt: row.maxAttempts } },
+        data: { attempts: { increment: 1 } },
+      });
+      if (counted.count !== 1) fail('passwordless_code_invalid');
+      if (!safeEqual(row.tokenHash, codeHash(user.id, input.code))) fail('passwordless_code_invalid');
+      await use(row.id, 'passwordless_code_invalid');
+      return deps.login(user.id, client);
+    },
+  };
+}
