@@ -41,7 +41,10 @@ export const ERROR_CODES = {
   api_token_permissions_invalid: spec(400, 'ValidationError', 'One or more permissions were not found or cannot be assigned'),
   password_reset_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired password reset token'),
   activation_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired activation token'),
+  email_change_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired verification code'),
   activation_password_required: spec(400, 'ValidationError', 'A password is required to activate this user'),
+  passwordless_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login link'),
+  passwordless_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login code'),
   // authentication
   auth_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid authentication'),
   auth_vendor_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid client credentials'),
@@ -74,6 +77,7 @@ export const ERROR_CODES = {
   mfa_enrollment_not_found: spec(404, 'NotFoundError', 'No pending authenticator enrollment; start enrollment first'),
   mfa_not_enrolled: spec(404, 'NotFoundError', 'MFA is not enrolled'),
   api_token_not_found: spec(404, 'NotFoundError', 'API token not found'),
+  vendor_settings_not_found: spec(404, 'NotFoundError', 'Vendor settings are not initialised'),
   // conflicts
   user_already_exists: spec(409, 'ConflictError', 'User already exists'),
   mfa_already_enrolled: spec(409, 'ConflictError', 'An authenticator app is already enrolled'),

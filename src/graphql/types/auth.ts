@@ -25,7 +25,7 @@ export const AuthResponse = builder.objectRef<AuthResult>('AuthResponse').implem
   }),
 });
 
-const withCookie = (ctx: GraphQLContext, r: AuthResult) => {
+export const withCookie = (ctx: GraphQLContext, r: AuthResult) => {
   ctx.refreshCookie.set(r.refreshToken);
   return r;
 };
@@ -96,7 +96,7 @@ const LogoutPayload = builder.objectRef<{ loggedOut: boolean }>('LogoutPayload')
  * cannot express, so the union is built here with the same name and error members it would have,
  * and errors are wrapped by plugin-errors' own helper (graphql-js would raise a bare Error value).
  */
-const LoginResult = builder.unionType('LoginResult', {
+export const LoginResult = builder.unionType('LoginResult', {
   types: [AuthResponse, MfaRequired, ...MUTATION_ERRORS],
   resolveType: (value) => {
     const errorClass = errorTypeMap.get(value as object);

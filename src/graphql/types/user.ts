@@ -153,6 +153,17 @@ builder.mutationFields((t) => ({
       return (await ctx.services.users.findById(userId, query))!;
     },
   }),
+  verifyUser: t.prismaField({
+    type: 'User',
+    description: "Marks a user's email verified, in the tenant the call acts in (the vendor may name one); another tenant's user is not found.",
+    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { userId: t.arg.id(), tenantId: t.arg.id({ required: false }) },
+    resolve: async (query, _root, { userId, tenantId }, ctx) => {
+      const { id } = await ctx.services.users.verify(userId, tenantForManagement(ctx, tenantId));
+      return (await ctx.services.users.findById(id, query))!;
+    },
+  }),
   verifyUserPassword: t.boolean({
     description: "Vendor only: checks a user's password without starting a session.",
     authScopes: { vendor: true },

@@ -14,6 +14,7 @@ import { sendActivationEmail } from '../users/activation.service.ts';
 import { createUserIn } from '../users/users.service.ts';
 import { emailSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
 import type { ClientInfo, SessionStore } from './sessions.service.ts';
+import { answerDuplicateSignUp } from './signup-enumeration.ts';
 import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
 
@@ -194,7 +195,9 @@ export function createAuthService(deps: AuthDeps) {
     /**
      * Sign-up creates a tenant (the company) and its first user, who gets the first-user roles.
      * Without a password, or when the vendor forces email verification, the user starts
-     * unverified and gets an activation email instead of a session.
+     * unverified and gets an activation email instead of a session. Under forceEmailVerification a
+     * registered email answers like a new sign-up and writes nothing (see signup-enumeration.ts);
+     * otherwise it answers 409, since a session cannot be faked.
      */
     async signUp(raw: z.input<typeof SignUpInput>, client: ClientInfo) {
       const input = parseInput(SignUpInput, raw);
@@ -204,7 +207,7 @@ export function createAuthService(deps: AuthDeps) {
       // Before any write: an account nobody can activate must not be created.
       if (shouldActivate) assertMailAvailable(deps);
       const verified = false;
-      const { userId, tenantId } = await db.$transaction(async (tx) => {
+      const created = await db.$transaction(async (tx) => {
         if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) fail('user_already_exists');
         const tenant = await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
         const { userId } = await createUserIn(
@@ -224,7 +227,14 @@ export function createAuthService(deps: AuthDeps) {
           { firstUser: true },
         );
         return { userId, tenantId: tenant.id };
+      }).catch((e: unknown) => {
+        // Under forceEmailVerification a known email must not be revealed (see signup-enumeration.ts);
+        // catching here also covers a concurrent sign-up losing the unique-email race.
+        if (settings.forceEmailVerification && e instanceof DomainError && e.code === 'user_already_exists') return null;
+        throw e;
       });
+      if (!created) return answerDuplicateSignUp(deps, input);
+      const { userId, tenantId } = created;
       if (shouldActivate) {
         await sendActivationEmail(deps, { id: userId, email: input.email, name: input.name ?? null });
         return { shouldActivate, userId, tenantId, authResponse: null };
@@ -238,6 +248,18 @@ export function createAuthService(deps: AuthDeps) {
       const user = await findLoginUser({ id: userId });
       if (!user) fail('user_not_found');
       if (user.lockedAt) fail('user_locked');
+      return startSession(user, client);
+    },
+
+    /**
+     * Logs in a user who proved control of their mailbox (passwordless link or code): the same lock
+     * and MFA rules as password login, so email access alone never skips a second factor.
+     */
+    async loginProvenUser(userId: string, client: ClientInfo): Promise<AuthResult | MfaChallenge> {
+      const user = await findLoginUser({ id: userId });
+      if (!user) fail('user_not_found');
+      if (user.lockedAt) fail('user_locked');
+      if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
       return startSession(user, client);
     },
 

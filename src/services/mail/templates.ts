@@ -3,7 +3,7 @@
 // on Frontegg's login box handles them unchanged. Everything interpolated into HTML is escaped.
 import type { MailMessage } from '../../platform/mail.ts';
 
-export type TemplateType = 'ResetPassword' | 'ActivateUser';
+export type TemplateType = 'ResetPassword' | 'ActivateUser' | 'SignUpAttempt' | 'MagicLink';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -21,12 +21,18 @@ export const resetPasswordLink = (appUrl: string, userId: string, token: string)
 export const activationLink = (appUrl: string, userId: string, token: string) =>
   accountLink(appUrl, '/account/activate', { userId, token });
 
+/** Frontegg's hosted login reads a magic-link token from ?token=… on this path. */
+export const magicLinkLink = (appUrl: string, token: string) => accountLink(appUrl, '/account/login/magic-link', { token });
+
+/** Frontegg's hosted login page: the sign-up-attempt notice points there (no token in it). */
+export const loginLink = (appUrl: string) => accountLink(appUrl, '/account/login', {});
+
 interface TemplateInput {
   to: string;
   name: string | null;
   link: string;
-  /** Minutes the link stays valid. */
-  validForMinutes: number;
+  /** Minutes the link stays valid; absent for a plain link that does not expire (a notice). */
+  validForMinutes?: number;
 }
 
 const COPY: Record<TemplateType, { subject: string; intro: string; action: string }> = {
@@ -40,18 +46,74 @@ const COPY: Record<TemplateType, { subject: string; intro: string; action: strin
     intro: 'Welcome! Follow the link below to activate your account.',
     action: 'Activate account',
   },
+  // Sent instead of an answer that would reveal the address is registered (sign-up no-enumeration).
+  SignUpAttempt: {
+    subject: 'Someone tried to create an account with your address',
+    intro:
+      'Someone tried to create a new account with this email address, which already has an account. If it was you, log in, or reset your password if you forgot it. Otherwise you can ignore this email: nothing was changed.',
+    action: 'Log in',
+  },
+  MagicLink: {
+    subject: 'Your login link',
+    intro: 'Someone asked to log in to your account. If it was you, follow the link below; otherwise ignore this email.',
+    action: 'Log in',
+  },
 };
 
 export function renderTemplate(type: TemplateType, input: TemplateInput): MailMessage {
   const copy = COPY[type];
   const greeting = input.name ? `Hi ${input.name},` : 'Hi,';
-  const validity = `The link is valid for ${input.validForMinutes} minutes and can be used once.`;
-  const text = [greeting, '', copy.intro, '', `${copy.action}: ${input.link}`, '', validity, ''].join('\n');
+  const validity = input.validForMinutes === undefined ? null : `The link is valid for ${input.validForMinutes} minutes and can be used once.`;
+  const text = [greeting, '', copy.intro, '', `${copy.action}: ${input.link}`, ...(validity ? ['', validity] : []), ''].join('\n');
   const html = [
     '<!doctype html><html><body>',
     `<p>${escapeHtml(greeting)}</p>`,
     `<p>${escapeHtml(copy.intro)}</p>`,
     `<p><a href="${escapeHtml(input.link)}">${escapeHtml(copy.action)}</a></p>`,
+    ...(validity ? [`<p>${escapeHtml(validity)}</p>`] : []),
+    '</body></html>',
+  ].join('\n');
+  return { to: input.to, subject: copy.subject, text, html };
+}
+
+/**
+ * Frontegg's OTC email: the user types the code into the login box, so it carries the code
+ * itself, not a link.
+ */
+export function renderLoginCodeTemplate(input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {
+  const greeting = input.name ? `Hi ${input.name},` : 'Hi,';
+  const intro = 'Someone asked to log in to your account. If it was you, enter the code below; otherwise ignore this email.';
+  const validity = `The code is valid for ${input.validForMinutes} minutes and can be used once.`;
+  const text = [greeting, '', intro, '', `Login code: ${input.code}`, '', validity, ''].join('\n');
+  const html = [
+    '<!doctype html><html><body>',
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(intro)}</p>`,
+    `<p>Login code: <strong>${escapeHtml(input.code)}</strong></p>`,
+    `<p>${escapeHtml(validity)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { to: input.to, subject: 'Your login code', text, html };
+}
+
+/** A code the user types in (email change): the email carries the code itself, not a link. */
+const CODE_COPY = {
+  EmailChange: {
+    subject: 'Confirm your new email address',
+    intro: 'Someone asked to use this address for their account. If it was you, enter the code below; otherwise ignore this email.',
+  },
+} as const;
+
+export function renderCodeTemplate(type: keyof typeof CODE_COPY, input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {
+  const copy = CODE_COPY[type];
+  const greeting = input.name ? `Hi ${input.name},` : 'Hi,';
+  const validity = `The code is valid for ${input.validForMinutes} minutes and can be used once.`;
+  const text = [greeting, '', copy.intro, '', `Code: ${input.code}`, '', validity, ''].join('\n');
+  const html = [
+    '<!doctype html><html><body>',
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(copy.intro)}</p>`,
+    `<p>Code: <strong>${escapeHtml(input.code)}</strong></p>`,
     `<p>${escapeHtml(validity)}</p>`,
     '</body></html>',
   ].join('\n');

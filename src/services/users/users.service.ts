@@ -128,6 +128,22 @@ export function createUsersService(deps: UserDeps) {
       return db.user.findFirst({ ...(query ?? {}), where: { id, memberships: { some: { tenantId } } } });
     },
 
+    /**
+     * Marks the user's email verified (vendor or tenant admin vouches for it), only when they are a
+     * member of `tenantId`: another tenant's user is not found. Idempotent; the first verification
+     * time is kept.
+     */
+    async verify(rawUserId: string, tenantId: string) {
+      const userId = parseInput(idSchema, rawUserId);
+      await db.user.updateMany({
+        where: { id: userId, verified: false, memberships: { some: { tenantId } } },
+        data: { verified: true, verifiedAt: deps.clock.now() },
+      });
+      const user = await db.user.findFirst({ where: { id: userId, memberships: { some: { tenantId } } }, select: { id: true } });
+      if (!user) fail('user_not_found');
+      return user;
+    },
+
     /** Sets the tenant the user works in; the next refresh issues a token for it. */
     async switchActiveTenant(userId: string, tenantId: string) {
       const now = deps.clock.now();

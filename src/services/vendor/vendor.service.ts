@@ -35,6 +35,14 @@ export async function ensureVendor({ db, secrets, config }: Pick<Deps, 'db' | 's
   return { clientId, generatedSecret: secret };
 }
 
+/** The sign-up switches a vendor may change (the credential and the rest are configured elsewhere). */
+const VendorSettingsInput = z.object({
+  allowSignUps: z.boolean().nullish(),
+  forceEmailVerification: z.boolean().nullish(),
+});
+
+const settingsView = { allowSignUps: true, forceEmailVerification: true } as const;
+
 const VendorCredentialInput = z.object({
   clientId: z.string().min(1).max(255),
   secret: z.string().min(1).max(512),
@@ -42,6 +50,8 @@ const VendorCredentialInput = z.object({
 
 export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' | 'clock' | 'config' | 'vendor'>) {
   const { db, secrets, keys, clock, config, vendor } = deps;
+  const readSettings = async () =>
+    (await db.vendorSettings.findUnique({ where: { id: 1 }, select: settingsView })) ?? fail('vendor_settings_not_found');
   return {
     /** POST /auth/vendor: exchanges the vendor credential for a vendor JWT. */
     async authenticate(input: { clientId: string; secret: string }) {
@@ -57,6 +67,24 @@ export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' |
         { issuer: config.issuer, audience: vendor.clientId, subject: clientId, expiresInSeconds: expiresIn, now: clock.now() },
       );
       return { token, expiresIn };
+    },
+
+    /** The vendor's sign-up settings (the row exists from the first start, see ensureVendor). */
+    getSettings: readSettings,
+
+    /**
+     * Changes the fields given. forceEmailVerification also turns on sign-up without account
+     * enumeration (a registered email answers like a new one, see auth/signup-enumeration.ts).
+     */
+    async updateSettings(raw: z.input<typeof VendorSettingsInput>) {
+      const input = parseInput(VendorSettingsInput, raw);
+      const data = {
+        ...(input.allowSignUps != null ? { allowSignUps: input.allowSignUps } : {}),
+        ...(input.forceEmailVerification != null ? { forceEmailVerification: input.forceEmailVerification } : {}),
+      };
+      const { count } = await db.vendorSettings.updateMany({ where: { id: 1 }, data });
+      if (count !== 1) fail('vendor_settings_not_found');
+      return readSettings();
     },
   };
 }
