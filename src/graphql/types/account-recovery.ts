@@ -2,7 +2,7 @@
 // known and unknown addresses; activation starts a session and sets the refresh cookie.
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { AuthResponse } from './auth.ts';
+import { AuthResponse, withCookie } from './auth.ts';
 
 const RequestAccepted = builder.objectRef<{ accepted: boolean }>('RequestAccepted').implement({
   description: 'The request was taken. Says nothing about whether the address is known (mail goes only to known ones).',
@@ -77,11 +77,7 @@ builder.mutationFields((t) => ({
     description: 'Public: activates through the emailed link (verifies the email, sets the password if the user has none) and logs in.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), token: t.arg.string(), password: t.arg.string({ required: false }) },
-    resolve: async (_root, args, ctx) => {
-      const result = await ctx.services.activation.activate(args, ctx.client);
-      ctx.refreshCookie.set(result.refreshToken);
-      return result;
-    },
+    resolve: async (_root, args, ctx) => withCookie(ctx, await ctx.services.activation.activate(args, ctx.client)),
   }),
   resendActivationEmail: t.field({
     type: RequestAccepted,

@@ -30,6 +30,19 @@ export const withCookie = (ctx: GraphQLContext, r: AuthResult) => {
   return r;
 };
 
+/**
+ * A login step's answer as a LoginResult member: a session leaves with the refresh cookie, the
+ * MFA step without one, and domain errors become the union's error members.
+ */
+export async function loginOutcome(ctx: GraphQLContext, run: () => Promise<AuthResult | MfaChallenge>): Promise<AuthResult | MfaChallenge | DomainError> {
+  try {
+    const r = await run();
+    return 'mfaToken' in r ? r : withCookie(ctx, r);
+  } catch (error) {
+    return wrapOrThrow(error, MUTATION_ERRORS) as DomainError;
+  }
+}
+
 const LoginInput = builder.inputType('LoginInput', {
   fields: (t) => ({
     email: t.string({ required: false }),
@@ -111,14 +124,7 @@ builder.mutationFields((t) => ({
     description:
       'Password login by email or username. Unknown users and wrong passwords answer alike. With a verified authenticator the answer is MfaRequired (no tokens, no cookie).',
     args: { input: t.arg({ type: LoginInput }) },
-    resolve: async (_root, { input }, ctx): Promise<AuthResult | MfaChallenge | DomainError> => {
-      try {
-        const r = await ctx.services.auth.login(input, ctx.client);
-        return 'mfaToken' in r ? r : withCookie(ctx, r);
-      } catch (error) {
-        return wrapOrThrow(error, MUTATION_ERRORS) as DomainError;
-      }
-    },
+    resolve: (_root, { input }, ctx) => loginOutcome(ctx, () => ctx.services.auth.login(input, ctx.client)),
   }),
   refreshToken: t.field({
     type: AuthResponse,

@@ -5,7 +5,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
 import { actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { AuthResponse } from './auth.ts';
+import { AuthResponse, withCookie } from './auth.ts';
 import { MfaDevices } from './mfa-challenge.ts';
 
 const AuthenticatorEnrollment = builder.objectRef<{ qrCode: string; otpauthUri: string }>('AuthenticatorEnrollment').implement({
@@ -77,11 +77,7 @@ builder.mutationFields((t) => ({
     description: 'Second step of a login that answered MfaRequired: starts the session and sets the refresh cookie.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: MfaLoginInput }) },
-    resolve: async (_root, { input }, ctx) => {
-      const r = await ctx.services.auth.verifyMfaLogin(input, ctx.client);
-      ctx.refreshCookie.set(r.refreshToken);
-      return r;
-    },
+    resolve: async (_root, { input }, ctx) => withCookie(ctx, await ctx.services.auth.verifyMfaLogin(input, ctx.client)),
   }),
   recoverMfa: t.field({
     type: MfaDone,

@@ -1,28 +1,13 @@
 // Passwordless login by email: magic link and one-time code. The login mutations answer the same
 // LoginResult as password login (a session with the refresh cookie, or the MFA step).
-import { wrapOrThrow } from '@pothos/plugin-errors';
-import type { DomainError } from '../../errors/domain-errors.ts';
-import type { AuthResult } from '../../services/auth/auth.service.ts';
-import type { MfaChallenge } from '../../services/mfa/mfa.service.ts';
 import { builder } from '../builder.ts';
-import type { GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { LoginResult, withCookie } from './auth.ts';
+import { LoginResult, loginOutcome } from './auth.ts';
 
 const LoginEmailSent = builder.objectRef<{ accepted: boolean }>('LoginEmailSent').implement({
   description: 'The request was taken. Says nothing about whether the address is known (mail goes only to known ones).',
   fields: (t) => ({ accepted: t.exposeBoolean('accepted') }),
 });
-
-/** Session → cookie; MFA step → no cookie; domain errors → the union's error members. */
-async function loginResult(ctx: GraphQLContext, run: () => Promise<AuthResult | MfaChallenge>): Promise<AuthResult | MfaChallenge | DomainError> {
-  try {
-    const r = await run();
-    return 'mfaToken' in r ? r : withCookie(ctx, r);
-  } catch (error) {
-    return wrapOrThrow(error, MUTATION_ERRORS) as DomainError;
-  }
-}
 
 builder.mutationFields((t) => ({
   requestMagicLink: t.field({
@@ -36,7 +21,7 @@ builder.mutationFields((t) => ({
     type: LoginResult,
     description: 'Public: logs in with the token of a magic link (once). With a verified authenticator the answer is MfaRequired (no tokens, no cookie).',
     args: { token: t.arg.string() },
-    resolve: (_root, args, ctx) => loginResult(ctx, () => ctx.services.passwordless.loginWithMagicLink(args, ctx.client)),
+    resolve: (_root, args, ctx) => loginOutcome(ctx, () => ctx.services.passwordless.loginWithMagicLink(args, ctx.client)),
   }),
   requestLoginCode: t.field({
     type: LoginEmailSent,
@@ -49,6 +34,6 @@ builder.mutationFields((t) => ({
     type: LoginResult,
     description: 'Public: logs in with an emailed code. Five tries per code, the right one included; then it is dead. May answer MfaRequired.',
     args: { email: t.arg.string(), code: t.arg.string() },
-    resolve: (_root, args, ctx) => loginResult(ctx, () => ctx.services.passwordless.loginWithCode(args, ctx.client)),
+    resolve: (_root, args, ctx) => loginOutcome(ctx, () => ctx.services.passwordless.loginWithCode(args, ctx.client)),
   }),
 }));
