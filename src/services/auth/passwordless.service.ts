@@ -3,11 +3,11 @@
 // the password only: the login that follows keeps the lock and MFA rules of password login.
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
-import { randomDigits, randomToken, safeEqual } from '../../platform/crypto.ts';
+import { randomDigits, randomToken } from '../../platform/crypto.ts';
 import type { ClientInfo } from './sessions.service.ts';
 import type { Deps } from '../deps.ts';
 import { magicLinkLink, renderLoginCodeTemplate, renderTemplate } from '../mail/templates.ts';
-import { assertMailAvailable, deliver } from '../users/account-tokens.ts';
+import { assertMailAvailable, checkCode, deliver, replaceOutstandingToken } from '../users/account-tokens.ts';
 import { emailSchema, parseInput } from '../validation.ts';
 
 /** How long a magic link works. */
@@ -36,15 +36,8 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
   // enumerable from a dump with the key); binding the user id into the hash avoids both.
   const codeHash = (userId: string, code: string) => secrets.hashToken(`${userId}:${code}`);
 
-  /** Replaces the user's outstanding token of the type: only the latest email works. */
-  async function issue(type: PasswordlessType, user: { id: string; email: string }, tokenHash: string, ttlMs: number, maxAttempts: number) {
-    await db.$transaction([
-      db.oneTimeToken.deleteMany({ where: { userId: user.id, type, usedAt: null } }),
-      db.oneTimeToken.create({
-        data: { type, userId: user.id, target: user.email, tokenHash, maxAttempts, expiresAt: new Date(clock.now().getTime() + ttlMs) },
-      }),
-    ]);
-  }
+  const issue = (type: PasswordlessType, user: { id: string; email: string }, tokenHash: string, ttlMs: number, maxAttempts: number) =>
+    replaceOutstandingToken(deps, { type, userId: user.id, target: user.email, tokenHash, maxAttempts, ttlMs });
 
   /** Marks the token used (compare-and-set: of two concurrent uses only one wins). */
   async function use(id: string, invalid: 'passwordless_token_invalid' | 'passwordless_code_invalid') {
@@ -106,20 +99,13 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
       const input = parseInput(CodeInput, raw);
       const user = await findUser(input.email);
       if (!user) fail('passwordless_code_invalid');
-      const now = clock.now();
       const row = await db.oneTimeToken.findFirst({
         where: { userId: user.id, type: 'LOGIN_CODE', usedAt: null },
         orderBy: { createdAt: 'desc' },
-        select: { id: true, tokenHash: true, attempts: true, maxAttempts: true },
+        select: { id: true, tokenHash: true, maxAttempts: true },
       });
       if (!row) fail('passwordless_code_invalid');
-      // Conditional increment: concurrent guesses cannot exceed the limit between read and write.
-      const counted = await db.oneTimeToken.updateMany({
-        where: { id: row.id, usedAt: null, expiresAt: { gt: now }, attempts: { lt: row.maxAttempts } },
-        data: { attempts: { increment: 1 } },
-      });
-      if (counted.count !== 1) fail('passwordless_code_invalid');
-      if (!safeEqual(row.tokenHash, codeHash(user.id, input.code))) fail('passwordless_code_invalid');
+      await checkCode(deps, row, codeHash(user.id, input.code), 'passwordless_code_invalid');
       await use(row.id, 'passwordless_code_invalid');
       return deps.login(user.id, client);
     },

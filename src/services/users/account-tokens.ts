@@ -1,10 +1,11 @@
-// One-time account tokens sent by email (password reset, activation): 32 random bytes, stored
+// One-time tokens and codes sent by email. Reset and activation links: 32 random bytes, stored
 // only as their HMAC (a database dump holds no usable link), time-limited, single-use and
-// attempt-limited per user. Shared by sign-up (auth.service) and the reset/activation services.
+// attempt-limited per user. Short codes (passwordless, email change) share the storage and the
+// attempt counting below.
 import { fail } from '../../errors/domain-errors.ts';
 import type { ErrorCode } from '../../errors/codes.ts';
-import { randomToken } from '../../platform/crypto.ts';
-import type { Tx } from '../../platform/db.ts';
+import { randomToken, safeEqual } from '../../platform/crypto.ts';
+import type { Prisma, Tx } from '../../platform/db.ts';
 import type { MailMessage } from '../../platform/mail.ts';
 import type { Deps } from '../deps.ts';
 
@@ -21,27 +22,60 @@ const TTL: Record<AccountTokenType, number> = { PASSWORD_RESET: PASSWORD_RESET_T
 const INVALID: Record<AccountTokenType, ErrorCode> = { PASSWORD_RESET: 'password_reset_token_invalid', ACTIVATION: 'activation_token_invalid' };
 
 type TokenDeps = Pick<Deps, 'db' | 'clock' | 'secrets'>;
+type OneTimeTokenType = Prisma.OneTimeTokenCreateInput['type'];
 
 /**
- * Issues a fresh token for the user and returns it (the only time it exists in clear). Older
- * unused tokens of the same type are dropped: only the latest email works.
+ * Stores a fresh emailed token or code (its hash) for the user, dropping their older unused ones
+ * of the same type: only the latest email works. Shared by every emailed token and code.
  */
-export async function issueAccountToken(deps: TokenDeps, type: AccountTokenType, user: { id: string; email: string | null }): Promise<string> {
-  const token = randomToken(32);
-  const now = deps.clock.now();
+export async function replaceOutstandingToken(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  t: { type: OneTimeTokenType; userId: string; target: string | null; tokenHash: string; maxAttempts: number; ttlMs: number },
+) {
   await deps.db.$transaction([
-    deps.db.oneTimeToken.deleteMany({ where: { userId: user.id, type, usedAt: null } }),
+    deps.db.oneTimeToken.deleteMany({ where: { userId: t.userId, type: t.type, usedAt: null } }),
     deps.db.oneTimeToken.create({
       data: {
-        type,
-        userId: user.id,
-        target: user.email,
-        tokenHash: deps.secrets.hashToken(token),
-        maxAttempts: ACCOUNT_TOKEN_MAX_ATTEMPTS,
-        expiresAt: new Date(now.getTime() + TTL[type]),
+        type: t.type,
+        userId: t.userId,
+        target: t.target,
+        tokenHash: t.tokenHash,
+        maxAttempts: t.maxAttempts,
+        expiresAt: new Date(deps.clock.now().getTime() + t.ttlMs),
       },
     }),
   ]);
+}
+
+/**
+ * Checks a short code against its stored hash. The attempt is counted before the comparison, with
+ * a conditional increment, so concurrent guesses cannot pass the limit and a code dies after its
+ * last try even when that try is right (a 6-digit code is guessable).
+ */
+export async function checkCode(
+  deps: Pick<Deps, 'db' | 'clock'>,
+  row: { id: string; tokenHash: string; maxAttempts: number },
+  expectedHash: string,
+  invalid: ErrorCode,
+) {
+  const counted = await deps.db.oneTimeToken.updateMany({
+    where: { id: row.id, usedAt: null, expiresAt: { gt: deps.clock.now() }, attempts: { lt: row.maxAttempts } },
+    data: { attempts: { increment: 1 } },
+  });
+  if (counted.count !== 1 || !safeEqual(row.tokenHash, expectedHash)) fail(invalid);
+}
+
+/** Issues a fresh reset or activation link token and returns it (the only time it exists in clear). */
+export async function issueAccountToken(deps: TokenDeps, type: AccountTokenType, user: { id: string; email: string | null }): Promise<string> {
+  const token = randomToken(32);
+  await replaceOutstandingToken(deps, {
+    type,
+    userId: user.id,
+    target: user.email,
+    tokenHash: deps.secrets.hashToken(token),
+    maxAttempts: ACCOUNT_TOKEN_MAX_ATTEMPTS,
+    ttlMs: TTL[type],
+  });
   return token;
 }
 

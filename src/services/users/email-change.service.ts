@@ -6,11 +6,11 @@
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma } from '../../platform/db.ts';
-import { randomDigits, safeEqual } from '../../platform/crypto.ts';
+import { randomDigits } from '../../platform/crypto.ts';
 import type { Deps } from '../deps.ts';
 import { renderCodeTemplate } from '../mail/templates.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
-import { assertMailAvailable, deliver } from './account-tokens.ts';
+import { assertMailAvailable, checkCode, deliver, replaceOutstandingToken } from './account-tokens.ts';
 
 /** How long an email-change code works. */
 export const EMAIL_CHANGE_TTL_MS = 10 * 60 * 1000;
@@ -36,19 +36,14 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
       const user = await db.user.findUnique({ where: { id: input.userId }, select: { id: true, name: true } });
       if (!user) fail('user_not_found');
       const code = randomDigits(6);
-      await db.$transaction([
-        db.oneTimeToken.deleteMany({ where: { userId: user.id, type: 'EMAIL_CHANGE', usedAt: null } }),
-        db.oneTimeToken.create({
-          data: {
-            type: 'EMAIL_CHANGE',
-            userId: user.id,
-            target: input.email,
-            tokenHash: codeHash(user.id, input.email, code),
-            maxAttempts: EMAIL_CHANGE_MAX_ATTEMPTS,
-            expiresAt: new Date(clock.now().getTime() + EMAIL_CHANGE_TTL_MS),
-          },
-        }),
-      ]);
+      await replaceOutstandingToken(deps, {
+        type: 'EMAIL_CHANGE',
+        userId: user.id,
+        target: input.email,
+        tokenHash: codeHash(user.id, input.email, code),
+        maxAttempts: EMAIL_CHANGE_MAX_ATTEMPTS,
+        ttlMs: EMAIL_CHANGE_TTL_MS,
+      });
       deliver(deps, renderCodeTemplate('EmailChange', { to: input.email, name: user.name, code, validForMinutes: EMAIL_CHANGE_TTL_MS / 60_000 }));
       return { accepted: true };
     },
@@ -65,13 +60,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
         select: { id: true, tokenHash: true, maxAttempts: true },
       });
       if (!row) fail('email_change_code_invalid');
-      // Conditional increment: concurrent guesses cannot exceed the limit between read and write.
-      const counted = await db.oneTimeToken.updateMany({
-        where: { id: row.id, usedAt: null, expiresAt: { gt: now }, attempts: { lt: row.maxAttempts } },
-        data: { attempts: { increment: 1 } },
-      });
-      if (counted.count !== 1) fail('email_change_code_invalid');
-      if (!safeEqual(row.tokenHash, codeHash(input.userId, input.email, input.code))) fail('email_change_code_invalid');
+      await checkCode(deps, row, codeHash(input.userId, input.email, input.code), 'email_change_code_invalid');
       try {
         await db.$transaction(async (tx) => {
           const used = await tx.oneTimeToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
