@@ -6,8 +6,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type ApiTokenKind =
   /** Acts for the tenant with its own roles or permissions. */
   | 'TENANT'
+  /** A tenant access token: a bearer token with the token's roles. */
+  | 'TENANT_ACCESS'
   /** Acts for its user in one tenant. */
-  | 'USER';
+  | 'USER'
+  /** A user's personal access token. */
+  | 'USER_ACCESS';
 
 export type CreateTenantApiTokenInput = {
   description?: string | null | undefined;

@@ -12,7 +12,10 @@ import { Permission, Role } from './role.ts';
 type TokenQuery = NonNullable<Parameters<Services['apiTokens']['findTenantToken']>[2]>;
 
 const ApiTokenKind = builder.enumType('ApiTokenKind', {
-  values: { TENANT: { description: 'Acts for the tenant with its own roles or permissions.' }, USER: { description: 'Acts for its user in one tenant.' } },
+  values: { TENANT: { description: 'Acts for the tenant with its own roles or permissions.' }, USER: { description: 'Acts for its user in one tenant.' },
+    TENANT_ACCESS: { description: "A tenant access token: a bearer token with the token's roles." },
+    USER_ACCESS: { description: "A user's personal access token." },
+  },
 });
 
 export const ApiToken = builder.prismaObject('ApiToken', {
