@@ -26,6 +26,10 @@ done
 
 failed=()
 passed=()
+# What each failed test stage printed about its failures, repeated in the summary: CI logs keep
+# only the tail of the output, and the first stage's failures would otherwise scroll out of it.
+details="$(mktemp)"
+trap 'rm -f "$details"' EXIT
 
 header() {
   echo
@@ -39,8 +43,17 @@ stage() {
   local name="$1"
   shift
   header "$name"
-  local start=$SECONDS rc=0
-  "$@" </dev/null || rc=$?
+  local start=$SECONDS rc=0 out
+  out="$(mktemp)"
+  "$@" </dev/null 2>&1 | tee "$out" || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    {
+      echo "-- $name:"
+      # vitest: failed files/tests, unhandled errors, worker crashes; the assertion lines after them
+      sed 's/\x1b\[[0-9;]*m//g' "$out" | grep -E -A3 '(FAIL |×|✗|Unhandled|Error:|exited|Timed out|timed out|error TS)' | head -n 120
+    } >>"$details"
+  fi
+  rm -f "$out"
   if [ "$rc" -eq 0 ]; then
     passed+=("$name")
     echo "-- $name: ok ($((SECONDS - start))s)"
@@ -72,6 +85,10 @@ summary() {
   local s
   for s in "${passed[@]+"${passed[@]}"}"; do echo "  ok      $s"; done
   for s in "${failed[@]+"${failed[@]}"}"; do echo "  FAILED  $s"; done
+  if [ -s "$details" ]; then
+    echo
+    cat "$details"
+  fi
 }
 
 stage "typecheck (tsc --noEmit -p .)" tsc --noEmit -p .

@@ -206,6 +206,40 @@ describe('refresh', () => {
     expect(claims.permissions).toContain(role.permissions[0]!.permission.key);
   });
 
+  it('reads the user, memberships and authorization with the token: a locked user, a disabled or expired membership refresh no more', async () => {
+    const db = t.deps.db;
+    const locked = await signUp(t);
+    await db.user.update({ where: { id: locked.userId }, data: { lockedAt: new Date() } });
+    expect((await refresh(locked.refreshToken)).status).toBe(401);
+
+    const disabled = await signUp(t);
+    await db.userTenant.update({ where: { userId_tenantId: { userId: disabled.userId, tenantId: disabled.tenantId } }, data: { disabled: true } });
+    const r1 = await refresh(disabled.refreshToken);
+    expect(r1.status).toBe(403);
+    expect(r1.body.errorCode).toBe('user_no_tenant_access');
+
+    const temporary = await signUp(t);
+    const now = t.clock.now();
+    await db.userTenant.update({
+      where: { userId_tenantId: { userId: temporary.userId, tenantId: temporary.tenantId } },
+      data: { expiresAt: new Date(now.getTime() + 60_000) },
+    });
+    const before = await refresh(temporary.refreshToken);
+    expect(before.status).toBe(201);
+    expect(decodeJwt(before.body.accessToken).tenantIds).toEqual([temporary.tenantId]);
+    (t.clock as ManualClock).advance(61_000);
+    expect((await refresh(before.body.refreshToken)).status).toBe(403);
+  });
+
+  it('refreshes in two SQL statements: one read (token, session, policy, user, authorization) and one rotation', async () => {
+    const u = await signUp(t);
+    t.queries.length = 0;
+    const r = await refresh(u.refreshToken);
+    expect(r.status).toBe(201);
+    expect(decodeJwt(r.body.accessToken).roles).toEqual(['Admin']);
+    expect(t.queries.filter((q) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(q.trim()))).toHaveLength(2);
+  });
+
   it('lets exactly one of two concurrent refreshes with the same token win', async () => {
     const u = await signUp(t);
     const results = await Promise.all([refresh(u.refreshToken), refresh(u.refreshToken)]);

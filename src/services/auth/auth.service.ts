@@ -3,11 +3,12 @@
 import { z } from 'zod';
 import { DomainError, fail } from '../../errors/domain-errors.ts';
 import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
+import { Prisma } from '../../platform/db.ts';
 import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
 import type { Deps } from '../deps.ts';
 import { completeMfaLogin, requiresMfa, startMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
-import { loadTenantAuthorization } from '../roles/authorization.service.ts';
+import { loadTenantAuthorization, tenantAuthorizationSql, type TenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
 import { sendActivationEmail } from '../users/activation.service.ts';
@@ -106,9 +107,42 @@ export function createAuthService(deps: AuthDeps) {
     return usable[0] ?? fail('user_no_tenant_access');
   }
 
-  async function tokensFor(u: LoginUser, tenantId: string, sessionId: string, refreshToken: string): Promise<AuthResult> {
+  /**
+   * The login user of a session (alias s) as one JSON column, for the refresh read: the same
+   * fields as `userForLogin`, instants as epoch milliseconds (JSON has no timestamp type).
+   */
+  const refreshUserSql = Prisma.sql`(
+    SELECT json_build_object(
+      'id', u.id, 'email', u.email, 'name', u.name, 'verified', u.verified,
+      'lockedAt', (extract(epoch FROM u."lockedAt") * 1000)::bigint, 'mfaBypass', u."mfaBypass",
+      'profilePictureUrl', u."profilePictureUrl", 'metadata', u.metadata, 'activeTenantId', u."activeTenantId",
+      'memberships', COALESCE((
+        SELECT json_agg(json_build_object('tenantId', m."tenantId", 'disabled', m.disabled,
+                                          'expiresAt', (extract(epoch FROM m."expiresAt") * 1000)::bigint) ORDER BY m."createdAt")
+        FROM "UserTenant" m WHERE m."userId" = u.id), '[]'::json))
+    FROM "User" u WHERE u.id = s."userId")`;
+
+  type EpochUser = Omit<LoginUser, 'lockedAt' | 'memberships'> & {
+    lockedAt: number | null;
+    memberships: Array<{ tenantId: string; disabled: boolean; expiresAt: number | null }>;
+  };
+  const fromEpoch = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
+  const loginUserFromJson = (u: EpochUser): LoginUser => ({
+    ...u,
+    lockedAt: fromEpoch(u.lockedAt),
+    memberships: u.memberships.map((m) => ({ ...m, expiresAt: fromEpoch(m.expiresAt) })),
+  });
+
+  /** `authz` when the caller already read it for this tenant (refresh); otherwise one statement reads it. */
+  async function tokensFor(
+    u: LoginUser,
+    tenantId: string,
+    sessionId: string,
+    refreshToken: string,
+    preloaded?: TenantAuthorization | null,
+  ): Promise<AuthResult> {
     const now = clock.now();
-    const authz = await loadTenantAuthorization(db, u.id, tenantId, now);
+    const authz = preloaded !== undefined ? preloaded : await loadTenantAuthorization(db, u.id, tenantId, now);
     if (!authz) fail('user_no_tenant_access');
     const { accessToken, expiresIn, expires } = await tokens.issueAccessToken({
       userId: u.id,
@@ -175,13 +209,26 @@ export function createAuthService(deps: AuthDeps) {
 
     async refresh(refreshToken: string | null | undefined, requestedTenantId?: string | null) {
       if (!refreshToken || refreshToken.length > 512) fail('auth_refresh_token_invalid');
+      const now = clock.now();
+      // The refresh read brings the user and their authorization in the session's tenant, so the
+      // usual refresh is two statements (that read and the rotation) plus the signature.
+      const extra = Prisma.sql`json_build_object('user', ${refreshUserSql},
+        'authz', ${tenantAuthorizationSql(Prisma.sql`s."userId"`, Prisma.sql`s."tenantId"`, now)})`;
       let user: LoginUser | null = null;
-      const rotated = await sessions.rotate(refreshToken, async (s) => {
-        user = await findLoginUser({ id: s.userId });
-        if (!user || user.lockedAt) fail('auth_refresh_token_invalid');
-        return pickTenant(user, clock.now(), requestedTenantId ?? null);
-      });
-      return tokensFor(user!, rotated.tenantId, rotated.sessionId, rotated.refreshToken);
+      let sessionTenant: { id: string | null; authz: TenantAuthorization | null } = { id: null, authz: null };
+      const rotated = await sessions.rotate<{ user: EpochUser | null; authz: TenantAuthorization | null }>(
+        refreshToken,
+        (s) => {
+          user = s.extra?.user ? loginUserFromJson(s.extra.user) : null;
+          if (!user || user.lockedAt) fail('auth_refresh_token_invalid');
+          sessionTenant = { id: s.tenantId, authz: s.extra?.authz ?? null };
+          return pickTenant(user, now, requestedTenantId ?? null);
+        },
+        { now, extra },
+      );
+      // Switching tenants (or a session without one) reads the new tenant's authorization.
+      const preloaded = sessionTenant.id !== null && sessionTenant.id === rotated.tenantId ? sessionTenant.authz : undefined;
+      return tokensFor(user!, rotated.tenantId, rotated.sessionId, rotated.refreshToken, preloaded);
     },
 
     async logout(refreshToken: string | null | undefined, principal: Principal) {

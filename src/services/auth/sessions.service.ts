@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken } from '../../platform/crypto.ts';
-import type { Tx } from '../../platform/db.ts';
+import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/session-policy.service.ts';
 
@@ -88,11 +88,17 @@ export function createSessionStore(deps: SessionDeps) {
      * Consumes a refresh token and returns its session with a new token. Every failure answers
      * the same 401 so a caller learns nothing about which check failed.
      */
-    async rotate(token: string, tenantIdFor: (s: { userId: string; tenantId: string | null }) => Promise<string>) {
-      const now = clock.now();
+    async rotate<E = unknown>(
+      token: string,
+      tenantIdFor: (s: { userId: string; tenantId: string | null; extra: E | null }) => Promise<string> | string,
+      o: { now?: Date; extra?: Prisma.Sql } = {},
+    ) {
+      const now = o.now ?? clock.now();
       // Token, session and the session policy in force in one read, the claim in one write:
       // refresh is the hottest path. The policy is the tenant's row, else the vendor default
-      // (tenantId null sorts last), both found through the (type, tenantId) index.
+      // (tenantId null sorts last), both found through the (type, tenantId) index. `o.extra` adds
+      // the caller's columns over the session (alias s): refresh reads the user and their
+      // authorization here too, so the happy path is this read, one write and the signature.
       const [row] = await db.$queryRaw<
         Array<{
           id: string;
@@ -106,12 +112,14 @@ export function createSessionStore(deps: SessionDeps) {
           sessionCreatedAt: Date;
           lastActiveAt: Date;
           sessionPolicy: unknown;
+          extra: E | null;
         }>
       >`SELECT rt.id, rt."usedAt", rt."expiresAt", s.id AS "sessionId", s."userId", s."tenantId", s."revokedAt", s."expiresAt" AS "sessionExpiresAt",
           s."createdAt" AS "sessionCreatedAt", s."lastActiveAt",
           (SELECT p.config FROM "Policy" p
             WHERE p.type = 'SESSION' AND (p."tenantId" = s."tenantId" OR p."tenantId" IS NULL)
-            ORDER BY p."tenantId" NULLS LAST, p."createdAt" LIMIT 1) AS "sessionPolicy"
+            ORDER BY p."tenantId" NULLS LAST, p."createdAt" LIMIT 1) AS "sessionPolicy",
+          ${o.extra ?? Prisma.sql`NULL`} AS extra
         FROM "RefreshToken" rt JOIN "Session" s ON s.id = rt."sessionId"
         WHERE rt."tokenHash" = ${secrets.hashToken(token)}`;
       if (!row) fail('auth_refresh_token_invalid');
@@ -126,7 +134,7 @@ export function createSessionStore(deps: SessionDeps) {
         await revoke(row.sessionId, ended);
         fail('auth_refresh_token_invalid');
       }
-      const tenantId = await tenantIdFor({ userId: row.userId, tenantId: row.tenantId });
+      const tenantId = await tenantIdFor({ userId: row.userId, tenantId: row.tenantId, extra: row.extra });
       const next = randomToken(32);
       const nextExpiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, row.sessionExpiresAt.getTime()));
       // Compare-and-set in a single statement (atomic): of two concurrent refreshes with the same

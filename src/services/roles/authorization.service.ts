@@ -1,6 +1,6 @@
 // What a user may do in a tenant: the roles of their membership and of their groups in that
 // tenant, and the permissions of those roles. Read on every login and refresh (token claims).
-import type { Tx } from '../../platform/db.ts';
+import { Prisma, type Tx } from '../../platform/db.ts';
 
 export interface RoleSummary {
   id: string;
@@ -15,34 +15,39 @@ export interface TenantAuthorization {
 }
 
 /**
- * Null when the user has no usable membership (absent, disabled or expired) in the tenant.
- * One statement: it runs on every login and refresh, where Prisma's nested reads would
- * cost ten round trips.
+ * A scalar SQL expression: the user's authorization in the tenant as JSON
+ * `{membershipId, roles, permissionKeys}`, or NULL without a usable membership (absent, disabled
+ * or expired). The user and tenant are SQL expressions, so hot paths embed it in the statement
+ * that reads everything else (refresh reads token, session, user and this in one statement).
  */
+export function tenantAuthorizationSql(userId: Prisma.Sql, tenantId: Prisma.Sql, now: Date): Prisma.Sql {
+  // The roles of the membership and of the user's groups in that tenant.
+  const roleIds = Prisma.sql`
+    SELECT utr."roleId" FROM "UserTenantRole" utr WHERE utr."membershipId" = m.id
+    UNION
+    SELECT gr."roleId" FROM "GroupUser" gu
+      JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = m."tenantId"
+      JOIN "GroupRole" gr ON gr."groupId" = g.id
+    WHERE gu."userId" = m."userId"`;
+  return Prisma.sql`(
+    SELECT json_build_object(
+      'membershipId', m.id,
+      'roles', COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'key', ro.key, 'name', ro.name) ORDER BY ro.key)
+                         FROM "Role" ro WHERE ro.id IN (${roleIds})), '[]'::json),
+      'permissionKeys', COALESCE((SELECT array_agg(DISTINCT p.key ORDER BY p.key)
+                                  FROM "RolePermission" rp JOIN "Permission" p ON p.id = rp."permissionId"
+                                  WHERE rp."roleId" IN (${roleIds})), '{}'::text[]))
+    FROM "UserTenant" m
+    WHERE m."userId" = ${userId} AND m."tenantId" = ${tenantId} AND NOT m.disabled
+      AND (m."expiresAt" IS NULL OR m."expiresAt" > ${now})
+  )`;
+}
+
+/** Null when the user has no usable membership in the tenant. One statement (see tenantAuthorizationSql). */
 export async function loadTenantAuthorization(db: Tx, userId: string, tenantId: string, now: Date): Promise<TenantAuthorization | null> {
-  const rows = await db.$queryRaw<Array<{ membershipId: string | null; roles: RoleSummary[]; permissionKeys: string[] }>>`
-    WITH m AS (
-      SELECT id FROM "UserTenant"
-      WHERE "userId" = ${userId} AND "tenantId" = ${tenantId} AND NOT disabled
-        AND ("expiresAt" IS NULL OR "expiresAt" > ${now})
-    ), r AS (
-      SELECT utr."roleId" AS id FROM "UserTenantRole" utr JOIN m ON utr."membershipId" = m.id
-      UNION
-      SELECT gr."roleId" FROM "GroupUser" gu
-        JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = ${tenantId}
-        JOIN "GroupRole" gr ON gr."groupId" = g.id
-      WHERE gu."userId" = ${userId} AND EXISTS (SELECT 1 FROM m)
-    )
-    SELECT
-      (SELECT id FROM m) AS "membershipId",
-      COALESCE((SELECT json_agg(json_build_object('id', ro.id, 'key', ro.key, 'name', ro.name) ORDER BY ro.key)
-                FROM "Role" ro JOIN r ON r.id = ro.id), '[]'::json) AS roles,
-      COALESCE((SELECT array_agg(DISTINCT p.key ORDER BY p.key)
-                FROM "RolePermission" rp JOIN r ON r.id = rp."roleId" JOIN "Permission" p ON p.id = rp."permissionId"),
-               '{}'::text[]) AS "permissionKeys"`;
-  const row = rows[0];
-  if (!row?.membershipId) return null;
-  return { membershipId: row.membershipId, roles: row.roles, permissionKeys: row.permissionKeys };
+  const rows = await db.$queryRaw<Array<{ a: TenantAuthorization | null }>>`
+    SELECT ${tenantAuthorizationSql(Prisma.sql`${userId}`, Prisma.sql`${tenantId}`, now)} AS a`;
+  return rows[0]?.a ?? null;
 }
 
 /** Roles for a new membership: the given ids (checked to exist for the tenant), else the defaults. */
