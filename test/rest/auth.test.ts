@@ -116,6 +116,20 @@ describe('password login', () => {
     }
   });
 
+  it('logs in with three SQL statements: the user read, the MFA check and the session start', async () => {
+    const u = await signUp(t);
+    t.queries.length = 0;
+    const r = await login({ email: u.email, password: u.password });
+    const statements = t.queries.filter((q) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(q.trim())).length;
+    expect(r.status).toBe(200);
+    expect(decodeJwt(r.body.accessToken).roles).toEqual(['Admin']);
+    const session = await t.deps.db.session.findUnique({ where: { id: decodeJwt(r.body.accessToken).sid as string } });
+    expect(session?.tenantId).toBe(u.tenantId);
+    const user = await t.deps.db.user.findUnique({ where: { id: u.userId } });
+    expect([user?.activeTenantId, user?.failedLoginAttempts, user?.lastLoginAt?.getTime()]).toEqual([u.tenantId, 0, session?.createdAt.getTime()]);
+    expect(statements).toBe(3);
+  });
+
   it('logs in by username', async () => {
     const vendor = await t.vendorToken();
     const u = await signUp(t);

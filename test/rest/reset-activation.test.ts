@@ -300,20 +300,22 @@ describe('GraphQL', () => {
 });
 
 describe('without SMTP in production', () => {
+  // Its own Gatehouse, booted in a hook: a boot is seconds of migrations, not part of the test.
+  let prod: TestGatehouse;
+  beforeAll(async () => {
+    prod = await startGatehouse({ NODE_ENV: 'production' });
+  });
+  afterAll(() => prod?.close());
+
   it('refuses mail flows with 503 mail_not_configured, known address or not', async () => {
-    const prod = await startGatehouse({ NODE_ENV: 'production' });
-    try {
-      const u = await signUp(prod);
-      const known = await prod.rest('POST', `${P}/v1/passwords/reset`, { body: { email: u.email } });
-      const unknown = await prod.rest('POST', `${P}/v1/passwords/reset`, { body: { email: uniqueEmail() } });
-      expect([known.status, known.body]).toEqual([503, { errors: ['Email delivery is not configured'], errorCode: 'mail_not_configured' }]);
-      expect([unknown.status, unknown.body]).toEqual([known.status, known.body]);
-      const tenantsBefore = await prod.deps.db.tenant.count();
-      const signUpNoPassword = await prod.rest('POST', `${P}/v1/signUp`, { body: { email: uniqueEmail(), companyName: 'X', provider: 'local' } });
-      expect(signUpNoPassword.status).toBe(503);
-      expect(await prod.deps.db.tenant.count()).toBe(tenantsBefore);
-    } finally {
-      await prod.close();
-    }
+    const u = await signUp(prod);
+    const known = await prod.rest('POST', `${P}/v1/passwords/reset`, { body: { email: u.email } });
+    const unknown = await prod.rest('POST', `${P}/v1/passwords/reset`, { body: { email: uniqueEmail() } });
+    expect([known.status, known.body]).toEqual([503, { errors: ['Email delivery is not configured'], errorCode: 'mail_not_configured' }]);
+    expect([unknown.status, unknown.body]).toEqual([known.status, known.body]);
+    const tenantsBefore = await prod.deps.db.tenant.count();
+    const signUpNoPassword = await prod.rest('POST', `${P}/v1/signUp`, { body: { email: uniqueEmail(), companyName: 'X', provider: 'local' } });
+    expect(signUpNoPassword.status).toBe(503);
+    expect(await prod.deps.db.tenant.count()).toBe(tenantsBefore);
   });
 });

@@ -33,6 +33,20 @@ export type Principal =
     }
   | ApiTokenPrincipal;
 
+/** What login, refresh and session start read of a user. */
+interface LoginUser {
+  id: string;
+  email: string | null;
+  name: string | null;
+  verified: boolean;
+  lockedAt: Date | null;
+  mfaBypass: boolean;
+  profilePictureUrl: string | null;
+  metadata: unknown;
+  activeTenantId: string | null;
+  memberships: Array<{ tenantId: string; disabled: boolean; expiresAt: Date | null }>;
+}
+
 export interface AuthResult {
   accessToken: string;
   refreshToken: string;
@@ -75,22 +89,48 @@ type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vend
 export function createAuthService(deps: AuthDeps) {
   const { db, hasher, clock, keys, config, vendor, sessions, tokens } = deps;
 
-  const userForLogin = {
-    id: true,
-    email: true,
-    name: true,
-    verified: true,
-    lockedAt: true,
-    mfaBypass: true,
-    profilePictureUrl: true,
-    metadata: true,
-    activeTenantId: true,
-    memberships: { select: { tenantId: true, disabled: true, expiresAt: true }, orderBy: { createdAt: 'asc' } },
-  } as const;
+  /**
+   * What login, refresh and session start need of a user, as one JSON value over alias u
+   * ("User"): instants as epoch milliseconds (JSON has no timestamp type), memberships oldest first.
+   */
+  const loginUserJsonSql = Prisma.sql`json_build_object(
+      'id', u.id, 'email', u.email, 'name', u.name, 'verified', u.verified,
+      'lockedAt', (extract(epoch FROM u."lockedAt") * 1000)::bigint, 'mfaBypass', u."mfaBypass",
+      'profilePictureUrl', u."profilePictureUrl", 'metadata', u.metadata, 'activeTenantId', u."activeTenantId",
+      'memberships', COALESCE((
+        SELECT json_agg(json_build_object('tenantId', m."tenantId", 'disabled', m.disabled,
+                                          'expiresAt', (extract(epoch FROM m."expiresAt") * 1000)::bigint) ORDER BY m."createdAt")
+        FROM "UserTenant" m WHERE m."userId" = u.id), '[]'::json))`;
 
-  type LoginUser = NonNullable<Awaited<ReturnType<typeof findLoginUser>>>;
-  function findLoginUser(where: { id: string } | { email: string } | { username: string }) {
-    return db.user.findUnique({ where: where as never, select: userForLogin });
+  type EpochUser = Omit<LoginUser, 'lockedAt' | 'memberships'> & {
+    lockedAt: number | null;
+    memberships: Array<{ tenantId: string; disabled: boolean; expiresAt: number | null }>;
+  };
+  const fromEpoch = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
+  const loginUserFromJson = (u: EpochUser): LoginUser => ({
+    ...u,
+    lockedAt: fromEpoch(u.lockedAt),
+    memberships: u.memberships.map((m) => ({ ...m, expiresAt: fromEpoch(m.expiresAt) })),
+  });
+
+  /**
+   * One statement: the user, their password hash and whether the vendor forces email
+   * verification. Password login is argon2 plus as few statements as possible.
+   */
+  async function readLoginUser(where: { id: string } | { email: string } | { username: string }) {
+    const cond =
+      'id' in where ? Prisma.sql`u.id = ${where.id}` : 'email' in where ? Prisma.sql`u.email = ${where.email}` : Prisma.sql`u.username = ${where.username}`;
+    const [row] = await db.$queryRaw<Array<{ login_user: EpochUser; passwordHash: string | null; forceEmailVerification: boolean | null }>>`
+      SELECT ${loginUserJsonSql} AS login_user,
+        (SELECT c.hash FROM "PasswordCredential" c WHERE c."userId" = u.id) AS "passwordHash",
+        (SELECT v."forceEmailVerification" FROM "VendorSettings" v WHERE v.id = 1) AS "forceEmailVerification"
+      FROM "User" u WHERE ${cond}`;
+    if (!row) return null;
+    return { user: loginUserFromJson(row.login_user), passwordHash: row.passwordHash, forceEmailVerification: row.forceEmailVerification ?? false };
+  }
+
+  async function findLoginUser(where: { id: string } | { email: string } | { username: string }): Promise<LoginUser | null> {
+    return (await readLoginUser(where))?.user ?? null;
   }
 
   const usableTenantIds = (u: LoginUser, now: Date) =>
@@ -107,31 +147,8 @@ export function createAuthService(deps: AuthDeps) {
     return usable[0] ?? fail('user_no_tenant_access');
   }
 
-  /**
-   * The login user of a session (alias s) as one JSON column, for the refresh read: the same
-   * fields as `userForLogin`, instants as epoch milliseconds (JSON has no timestamp type).
-   */
-  const refreshUserSql = Prisma.sql`(
-    SELECT json_build_object(
-      'id', u.id, 'email', u.email, 'name', u.name, 'verified', u.verified,
-      'lockedAt', (extract(epoch FROM u."lockedAt") * 1000)::bigint, 'mfaBypass', u."mfaBypass",
-      'profilePictureUrl', u."profilePictureUrl", 'metadata', u.metadata, 'activeTenantId', u."activeTenantId",
-      'memberships', COALESCE((
-        SELECT json_agg(json_build_object('tenantId', m."tenantId", 'disabled', m.disabled,
-                                          'expiresAt', (extract(epoch FROM m."expiresAt") * 1000)::bigint) ORDER BY m."createdAt")
-        FROM "UserTenant" m WHERE m."userId" = u.id), '[]'::json))
-    FROM "User" u WHERE u.id = s."userId")`;
-
-  type EpochUser = Omit<LoginUser, 'lockedAt' | 'memberships'> & {
-    lockedAt: number | null;
-    memberships: Array<{ tenantId: string; disabled: boolean; expiresAt: number | null }>;
-  };
-  const fromEpoch = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
-  const loginUserFromJson = (u: EpochUser): LoginUser => ({
-    ...u,
-    lockedAt: fromEpoch(u.lockedAt),
-    memberships: u.memberships.map((m) => ({ ...m, expiresAt: fromEpoch(m.expiresAt) })),
-  });
+  /** The login user of a session (alias s), for the refresh read. */
+  const refreshUserSql = Prisma.sql`(SELECT ${loginUserJsonSql} FROM "User" u WHERE u.id = s."userId")`;
 
   /** `authz` when the caller already read it for this tenant (refresh); otherwise one statement reads it. */
   async function tokensFor(
@@ -163,25 +180,24 @@ export function createAuthService(deps: AuthDeps) {
   async function startSession(u: LoginUser, client: ClientInfo): Promise<AuthResult> {
     const now = clock.now();
     const tenantId = pickTenant(u, now);
-    const { sessionId, refreshToken } = await db.$transaction(async (tx) => {
-      const s = await sessions.create(tx, u.id, tenantId, client);
-      await tx.user.update({ where: { id: u.id }, data: { lastLoginAt: now, failedLoginAttempts: 0, activeTenantId: tenantId } });
-      return s;
+    // One statement starts the session (and its login bookkeeping) and reads the tenant's authorization.
+    const started = await sessions.start<TenantAuthorization>(u.id, tenantId, client, {
+      now,
+      extra: tenantAuthorizationSql(Prisma.sql`${u.id}`, Prisma.sql`${tenantId}`, now),
     });
-    return tokensFor(u, tenantId, sessionId, refreshToken);
+    return tokensFor(u, tenantId, started.sessionId, started.refreshToken, started.extra);
   }
 
   /** Checks the password; unknown users cost one dummy verification so timing does not tell them apart. */
   async function checkPassword(where: { email: string } | { username: string }, password: string) {
-    const user = await findLoginUser(where);
-    const credential = user ? await db.passwordCredential.findUnique({ where: { userId: user.id }, select: { hash: true } }) : null;
-    const ok = await hasher.verify(credential?.hash ?? null, password);
-    if (!ok || !user) {
+    const found = await readLoginUser(where);
+    const ok = await hasher.verify(found?.passwordHash ?? null, password);
+    if (!ok || !found) {
       // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
       await recordFailedPassword(db, where, clock.now());
       fail('auth_invalid_credentials');
     }
-    return user;
+    return found;
   }
 
   return {
@@ -189,11 +205,10 @@ export function createAuthService(deps: AuthDeps) {
     async login(raw: { email?: string | null; username?: string | null; password: string }, client: ClientInfo): Promise<AuthResult | MfaChallenge> {
       const input = parseInput(LoginInput, raw);
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
-      const user = await checkPassword(where, input.password);
+      const { user, forceEmailVerification } = await checkPassword(where, input.password);
       // Only someone who knows the password learns that the account is locked or unverified.
       if (user.lockedAt) fail('user_locked');
-      const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { forceEmailVerification: true } });
-      if (!user.verified && settings?.forceEmailVerification) fail('user_not_verified');
+      if (!user.verified && forceEmailVerification) fail('user_not_verified');
       if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
       return startSession(user, client);
     },

@@ -50,8 +50,8 @@ export function createSessionStore(deps: SessionDeps) {
    * Frontegg's concurrent-session limit: a new login beyond maxSessions revokes the user's oldest
    * live sessions in that tenant, so the newest maxSessions (this one included) stay.
    */
-  async function enforceConcurrentLimit(tx: Tx, userId: string, tenantId: string, keepId: string, now: Date) {
-    const { maxSessions } = (await loadSessionLimits(tx, [tenantId]))(tenantId);
+  async function enforceConcurrentLimit(tx: Tx, userId: string, tenantId: string, keepId: string, now: Date, known?: number | null) {
+    const maxSessions = known !== undefined ? known : (await loadSessionLimits(tx, [tenantId]))(tenantId).maxSessions;
     if (maxSessions === null) return;
     const others = await tx.session.findMany({
       where: { userId, tenantId, id: { not: keepId }, ...notEnded(now) },
@@ -64,6 +64,43 @@ export function createSessionStore(deps: SessionDeps) {
   }
 
   return {
+    /**
+     * Starts a session in one statement: the session, its first refresh token and the login
+     * bookkeeping on the user (last login, failed-attempt counter reset, active tenant). The same
+     * statement reads the tenant's session policy (and the caller's `o.extra` column), so the
+     * concurrent-session limit costs statements only when one is set.
+     */
+    async start<E = unknown>(userId: string, tenantId: string, client: ClientInfo, o: { now?: Date; extra?: Prisma.Sql } = {}) {
+      const now = o.now ?? clock.now();
+      const expiresAt = new Date(now.getTime() + config.sessionMaxAge * 1000);
+      const tokenExpiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, expiresAt.getTime()));
+      const sessionId = randomUUID();
+      const refreshToken = randomToken(32);
+      const [row] = await db.$queryRaw<Array<{ policy: unknown; extra: E | null }>>`
+        WITH s AS (
+          INSERT INTO "Session" (id, "userId", "tenantId", "createdAt", "lastActiveAt", "expiresAt", "userAgent", "ipAddress")
+          VALUES (${sessionId}, ${userId}, ${tenantId}, ${now}, ${now}, ${expiresAt},
+                  ${client.userAgent?.slice(0, 512) ?? null}, ${client.ipAddress?.slice(0, 64) ?? null})
+          RETURNING id
+        ), rt AS (
+          INSERT INTO "RefreshToken" (id, "sessionId", "tokenHash", "createdAt", "expiresAt")
+          SELECT ${randomUUID()}, id, ${secrets.hashToken(refreshToken)}, ${now}, ${tokenExpiresAt} FROM s
+          RETURNING id
+        ), u AS (
+          UPDATE "User" SET "lastLoginAt" = ${now}, "failedLoginAttempts" = 0, "activeTenantId" = ${tenantId}, "updatedAt" = ${now}
+          WHERE id = ${userId}
+          RETURNING id
+        )
+        SELECT (SELECT p.config FROM "Policy" p
+                 WHERE p.type = 'SESSION' AND (p."tenantId" = ${tenantId} OR p."tenantId" IS NULL)
+                 ORDER BY p."tenantId" NULLS LAST, p."createdAt" LIMIT 1) AS policy,
+          ${o.extra ?? Prisma.sql`NULL`} AS extra,
+          (SELECT count(*) FROM rt) + (SELECT count(*) FROM u) AS written`;
+      const { maxSessions } = sessionLimits(row?.policy ?? null);
+      if (maxSessions !== null) await enforceConcurrentLimit(db, userId, tenantId, sessionId, now, maxSessions);
+      return { sessionId, refreshToken, extra: row?.extra ?? null };
+    },
+
     async create(tx: Tx, userId: string, tenantId: string, client: ClientInfo) {
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + config.sessionMaxAge * 1000);
