@@ -3,10 +3,11 @@
 //   1. password login (REST) ÷ raw argon2id verify, at the same concurrency
 //   2. token refresh (REST, cookie) and API-token exchange ÷ raw JWT signing, per algorithm
 //   3. REST ÷ GraphQL latency for the same operation (the cost of the REST adapter)
+//   4. MFA login (password, then a TOTP code) ÷ password login, at the same concurrency
 // Ratios, not absolute numbers, are the point: both sides of a ratio run on the same machine in
 // the same process minutes apart, so machine speed largely cancels out. Nothing is asserted.
 //
-//   npm run bench [-- --db postgres] [--alg RS256|ES256|EdDSA] [--seconds 6] [--concurrency 4] [--sessions 8]
+//   npm run bench [-- --db postgres] [--alg RS256|ES256|EdDSA] [--seconds 6] [--concurrency 4] [--sessions 8] [--mfa-users 120]
 //
 // --db postgres (or DATABASE_URL=postgresql://…) benches against PostgreSQL: a scratch database
 // is created per Gatehouse instance on that server and dropped afterwards.
@@ -14,6 +15,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { decodeJwt } from 'jose';
+import { generate } from 'otplib';
 import { RestMeDocument } from '../src/generated/graphql.ts';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../src/platform/jwt.ts';
 import { createPasswordHasher } from '../src/platform/password.ts';
@@ -40,12 +42,13 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '4' },
     sessions: { type: 'string', default: '8' },
+    'mfa-users': { type: 'string', default: '120' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (args.help) {
-  console.log('usage: npm run bench -- [--db pglite|postgres] [--alg RS256|ES256|EdDSA] [--seconds N] [--warmup N] [--concurrency N] [--sessions N]');
+  console.log('usage: npm run bench -- [--db pglite|postgres] [--alg RS256|ES256|EdDSA] [--seconds N] [--warmup N] [--concurrency N] [--sessions N] [--mfa-users N]');
   process.exit(0);
 }
 
@@ -62,6 +65,9 @@ const concurrency = positiveInt('concurrency', args.concurrency);
 // Several independent refresh chains: one chain is strictly sequential (each refresh needs the
 // previous token), so throughput only shows with many chains in flight.
 const sessions = positiveInt('sessions', args.sessions);
+// TOTP codes are single-use per time step (RFC 6238 §5.2) and the server accepts one step of drift,
+// so one user can finish at most three MFA logins per 30 s: the MFA bench needs a pool of users.
+const mfaUsers = positiveInt('mfa-users', args['mfa-users']);
 
 function pickDatabase(): DatabaseChoice {
   const envUrl = process.env.DATABASE_URL;
@@ -210,6 +216,92 @@ async function measureRefresh(b: BenchGatehouse): Promise<RefreshSection> {
   return { algorithm: b.algorithm, sign, signParallel, refresh, refreshSingle, exchange };
 }
 
+interface MfaSection {
+  password: Sample;
+  mfa: Sample;
+  users: number;
+}
+
+/** A user with a verified authenticator, and the last time step the bench used for them. */
+interface MfaUser {
+  email: string;
+  secret: string;
+  lastStep: number;
+}
+
+/** Signs up `n` users and enrols an authenticator for each over REST (the secret is read the way the server keeps it). */
+async function enrolMfaUsers(b: BenchGatehouse, n: number): Promise<MfaUser[]> {
+  const users: MfaUser[] = [];
+  const epochNow = () => Math.floor(Date.now() / 1000);
+  for (let i = 0; i < n; i++) {
+    const email = benchEmail(`mfa${i}`);
+    const { accessToken } = await signUp(b, email);
+    const userId = decodeJwt(accessToken).sub!;
+    await expectStatus(await b.request('POST', '/identity/resources/users/v1/mfa/authenticator/enroll', { token: accessToken }), 201, 'MFA enrol');
+    const device = await b.gh.deps.db.mfaDevice.findFirstOrThrow({ where: { userId, type: 'TOTP', verifiedAt: null } });
+    const secret = b.gh.deps.secrets.decrypt(device.secretEncrypted!);
+    const code = await generate({ secret, epoch: epochNow() });
+    await expectStatus(
+      await b.request('POST', '/identity/resources/users/v1/mfa/authenticator/enroll/verify', { token: accessToken, body: { token: code } }),
+      201,
+      'MFA enrol verify',
+    );
+    users.push({ email, secret, lastStep: Math.floor(epochNow() / 30) });
+  }
+  return users;
+}
+
+/** 4. Password login vs MFA login (password → mfaToken → TOTP code), both with `concurrency` in flight. */
+async function measureMfaLogin(b: BenchGatehouse, emails: string[]): Promise<MfaSection> {
+  progress(`enrolling ${mfaUsers} users with an authenticator`);
+  const pool = await enrolMfaUsers(b, mfaUsers);
+  let next = 0;
+  /** The next user with an unused step in the accepted window (now-1 … now+1), and that step. */
+  const take = () => {
+    for (let tries = 0; tries < pool.length; tries++) {
+      const u = pool[next++ % pool.length]!;
+      const current = Math.floor(Date.now() / 30_000);
+      const step = Math.max(u.lastStep + 1, current - 1);
+      if (step <= current + 1) {
+        u.lastStep = step;
+        return { u, step };
+      }
+    }
+    throw new Error(`every MFA user used its codes for this window: raise --mfa-users (now ${pool.length})`);
+  };
+  progress(`REST password login vs REST MFA login, ${concurrency} in flight, interleaved`);
+  const { a: password, b: mfa } = await timeInterleaved(
+    {
+      concurrency,
+      op: async (w) => {
+        const res = await b.request('POST', '/identity/resources/auth/v1/user', { body: { email: emails[w % emails.length], password: PASSWORD } });
+        await expectStatus(res, 200, 'login');
+      },
+    },
+    {
+      concurrency,
+      op: async () => {
+        const { u, step } = take();
+        const first = await expectStatus(
+          await b.request('POST', '/identity/resources/auth/v1/user', { body: { email: u.email, password: PASSWORD } }),
+          200,
+          'MFA login (password step)',
+        );
+        if (!first.mfaRequired || !first.mfaToken) throw new Error(`expected an MFA step, got ${JSON.stringify(first).slice(0, 200)}`);
+        const value = await generate({ secret: u.secret, epoch: step * 30 });
+        const done = await expectStatus(
+          await b.request('POST', '/identity/resources/auth/v1/user/mfa/verify', { body: { mfaToken: first.mfaToken, value } }),
+          200,
+          'MFA login (code step)',
+        );
+        if (!done.accessToken) throw new Error('MFA verify returned no access token');
+      },
+    },
+    loop,
+  );
+  return { password, mfa, users: pool.length };
+}
+
 interface TransportSection {
   restLogin: Sample;
   gqlLogin: Sample;
@@ -267,7 +359,7 @@ const row = (name: string, s: Sample, inFlight: number) => [
 const HEADER = ['measurement', 'in flight', 'ops', 'secs', 'ops/s', 'p50 ms', 'p95 ms'];
 const verdict = (ratio: number, target: number) => (ratio >= target ? `meets target ≥ ${target.toFixed(2)}` : `below target ≥ ${target.toFixed(2)}`);
 
-function report(l: LoginSection, refreshes: RefreshSection[], t: TransportSection, env: string[]) {
+function report(l: LoginSection, refreshes: RefreshSection[], t: TransportSection, m: MfaSection, env: string[]) {
   const cores = os.availableParallelism();
   const out: string[] = [];
   out.push('', '=== Gatehouse bench ===', ...env, '');
@@ -301,6 +393,15 @@ function report(l: LoginSection, refreshes: RefreshSection[], t: TransportSectio
     '',
   );
 
+  out.push(`4. MFA login (password + TOTP, two requests) vs password login (${m.users} MFA users)`);
+  out.push(
+    table(HEADER, [
+      row('password login', m.password, concurrency),
+      row('MFA login: …/auth/v1/user then …/user/mfa/verify', m.mfa, concurrency),
+    ]),
+    '',
+  );
+
   const loginRatio = l.login.rate / l.verify.rate;
   out.push('Ratios');
   out.push(`  login/s ÷ verify/s            ${fmt(l.login.rate)} ÷ ${fmt(l.verify.rate)} = ${fmt(loginRatio, 3)}  (${verdict(loginRatio, 0.9)})`);
@@ -313,6 +414,7 @@ function report(l: LoginSection, refreshes: RefreshSection[], t: TransportSectio
     out.push(`  ${r.algorithm.padEnd(6)} api-token exchange/s ÷ sign/s  ${fmt(r.exchange.rate)} ÷ ${fmt(r.sign.rate)} = ${fmt(ex, 3)}  (${verdict(ex, 0.7)})`);
     out.push(`  ${r.algorithm.padEnd(6)} api-token exchange/s per core  ${fmt(r.exchange.rate / cores)}`);
   }
+  out.push(`  MFA login/s ÷ password login/s  ${fmt(m.mfa.rate)} ÷ ${fmt(m.password.rate)} = ${fmt(m.mfa.rate / m.password.rate, 3)}`);
   const p = (s: Sample, q: number) => percentile(s.latencies, q);
   out.push(`  login REST ÷ GraphQL  p50     ${fmt(p(t.restLogin, 50), 2)} ÷ ${fmt(p(t.gqlLogin, 50), 2)} ms = ${fmt(p(t.restLogin, 50) / p(t.gqlLogin, 50), 3)}`);
   out.push(`  login REST ÷ GraphQL  p95     ${fmt(p(t.restLogin, 95), 2)} ÷ ${fmt(p(t.gqlLogin, 95), 2)} ms = ${fmt(p(t.restLogin, 95) / p(t.gqlLogin, 95), 3)}`);
@@ -355,6 +457,7 @@ async function main() {
 
     const loginSection = await measureLogin(primary, emails);
     const transport = await measureTransport(primary, emails[0]!);
+    const mfaSection = await measureMfaLogin(primary, emails);
 
     const refreshes: RefreshSection[] = [];
     for (const alg of refreshAlgs) {
@@ -381,7 +484,7 @@ async function main() {
       `1-min load average: ${fmt(loadBefore, 2)} at start, ${fmt(os.loadavg()[0]!, 2)} at end (≫ cores means the numbers are contended)`,
       `window ${durationMs / 1000} s per measurement after ${warmupMs / 1000} s warm-up (ratio pairs interleaved A B B A; info rows ${durationMs / 2000} s); login concurrency ${concurrency}; refresh chains ${sessions}`,
     ];
-    report(loginSection, refreshes, transport, env);
+    report(loginSection, refreshes, transport, mfaSection, env);
     console.log(`total bench time ${fmt((performance.now() - started) / 1000, 1)} s`);
   } finally {
     for (const b of instances) await b.close();

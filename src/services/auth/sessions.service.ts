@@ -18,13 +18,6 @@ type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'>;
 export function createSessionStore(deps: SessionDeps) {
   const { db, secrets, clock, config } = deps;
 
-  async function mintRefreshToken(tx: Tx, sessionId: string, now: Date, sessionExpiresAt: Date) {
-    const token = randomToken(32);
-    const expiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, sessionExpiresAt.getTime()));
-    await tx.refreshToken.create({ data: { sessionId, tokenHash: secrets.hashToken(token), expiresAt, createdAt: now } });
-    return token;
-  }
-
   async function revoke(sessionId: string, reason: string) {
     await db.session.updateMany({
       where: { id: sessionId, revokedAt: null },
@@ -99,26 +92,6 @@ export function createSessionStore(deps: SessionDeps) {
       const { maxSessions } = sessionLimits(row?.policy ?? null);
       if (maxSessions !== null) await enforceConcurrentLimit(db, userId, tenantId, sessionId, now, maxSessions);
       return { sessionId, refreshToken, extra: row?.extra ?? null };
-    },
-
-    async create(tx: Tx, userId: string, tenantId: string, client: ClientInfo) {
-      const now = clock.now();
-      const expiresAt = new Date(now.getTime() + config.sessionMaxAge * 1000);
-      const session = await tx.session.create({
-        data: {
-          userId,
-          tenantId,
-          createdAt: now,
-          lastActiveAt: now,
-          expiresAt,
-          userAgent: client.userAgent?.slice(0, 512) ?? null,
-          ipAddress: client.ipAddress?.slice(0, 64) ?? null,
-        },
-        select: { id: true },
-      });
-      const refreshToken = await mintRefreshToken(tx, session.id, now, expiresAt);
-      await enforceConcurrentLimit(tx, userId, tenantId, session.id, now);
-      return { sessionId: session.id, refreshToken };
     },
 
     /**
