@@ -19,7 +19,7 @@ const GroupFields = z.object({
   metadata: metadataSchema.nullish(),
 });
 export type CreateGroupInput = z.input<typeof GroupFields>;
-const UpdateGroupInput = GroupFields.partial();
+const UpdateGroupInput = GroupFields.partial().extend({ name: nameSchema.nullish() });
 export type UpdateGroupInput = z.input<typeof UpdateGroupInput>;
 const ids = z.array(idSchema).min(1).max(500);
 
@@ -78,18 +78,17 @@ export function createGroupsService({ db }: Pick<Deps, 'db'>) {
       return db.group.findMany({ ...(query ?? {}), where: { id: { in: list }, tenantId: requireTenant(actor) }, orderBy: { createdAt: 'asc' } });
     },
 
-    async page<Q extends Query>(actor: ManagementActor, raw: GroupPageInput, query?: Q) {
+    pageItems<Q extends Query>(actor: ManagementActor, raw: GroupPageInput, query?: Q) {
       const p = parseInput(PageInput, raw);
-      const tenantId = requireTenant(actor);
       const limit = p.limit ?? 50;
-      const page = p.offset ?? 0;
-      const dir = p.order === 'DESC' ? 'desc' : 'asc';
-      const where = { tenantId };
-      const [totalItems, items] = await db.$transaction([
-        db.group.count({ where }),
-        db.group.findMany({ ...(query ?? {}), where, orderBy: [{ [p.sortBy ?? 'createdAt']: dir }, { id: 'asc' }], skip: page * limit, take: limit }),
-      ]);
-      return { totalItems, totalPages: Math.ceil(totalItems / limit), items };
+      const orderBy = [{ [p.sortBy ?? 'createdAt']: p.order === 'DESC' ? 'desc' : 'asc' }, { id: 'asc' as const }];
+      return db.group.findMany({ ...(query ?? {}), where: { tenantId: requireTenant(actor) }, orderBy, skip: (p.offset ?? 0) * limit, take: limit });
+    },
+
+    async pageCount(actor: ManagementActor, raw: GroupPageInput) {
+      const p = parseInput(PageInput, raw);
+      const totalItems = await db.group.count({ where: { tenantId: requireTenant(actor) } });
+      return { totalItems, totalPages: Math.ceil(totalItems / (p.limit ?? 50)) };
     },
 
     async create(actor: ManagementActor, raw: CreateGroupInput) {

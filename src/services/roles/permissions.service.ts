@@ -28,7 +28,7 @@ const CreatePermissionInput = z.object({
   assignmentType: z.enum(ASSIGNMENT_TYPES).nullish(),
 });
 export type CreatePermissionInput = z.input<typeof CreatePermissionInput>;
-const UpdatePermissionInput = CreatePermissionInput.omit({ assignmentType: true }).partial();
+const UpdatePermissionInput = CreatePermissionInput.omit({ assignmentType: true }).partial().extend({ key: keySchema.nullish(), name: nameSchema.nullish() });
 export type UpdatePermissionInput = z.input<typeof UpdatePermissionInput>;
 
 const CreateCategoryInput = z.object({ id: idSchema.nullish(), name: nameSchema, description: descriptionSchema.nullish() });

@@ -26,7 +26,7 @@ export type CreateRoleInput = z.input<typeof RoleFields>;
 
 const UpdateRoleInput = RoleFields.omit({ permissionIds: true, baseRoleId: true })
   .partial()
-  .extend({ migrateRole: z.boolean().nullish() });
+  .extend({ key: keySchema.nullish(), name: z.string().trim().min(1).max(255).nullish(), migrateRole: z.boolean().nullish() });
 export type UpdateRoleInput = z.input<typeof UpdateRoleInput>;
 
 export const ROLE_SORT_FIELDS = ['key', 'name', 'description', 'isDefault', 'firstUserRole', 'level', 'updatedAt', 'createdAt', 'permissions', 'userTenants', 'groups'] as const;
@@ -96,6 +96,29 @@ async function assertKeyFree(tx: Tx, tenantId: string | null, key: string, excep
   if (taken) fail('role_already_exists');
 }
 
+function pageOf(actor: ManagementActor, raw: RolePageInput) {
+  const p = parseInput(PageInput, raw);
+  const scope: Prisma.RoleWhereInput[] = [];
+  if (p.tenantIds?.length) {
+    // A tenant actor's filter can only narrow to its own tenant.
+    const allowed = actor.kind === 'vendor' ? p.tenantIds : p.tenantIds.filter((t) => t === actor.tenantId);
+    scope.push({ tenantId: { in: allowed } });
+  } else scope.push(actor.kind === 'vendor' && !actor.tenantId ? {} : visibleRoles(actor));
+  if (p.levels?.length) scope.push({ level: { in: p.levels } });
+  if (p.filter) scope.push({ OR: [{ key: { contains: p.filter, mode: 'insensitive' } }, { name: { contains: p.filter, mode: 'insensitive' } }] });
+  const dir = p.order === 'DESC' ? 'desc' : 'asc';
+  const sortBy = p.sortBy ?? 'createdAt';
+  const orderBy: Prisma.RoleOrderByWithRelationInput =
+    sortBy === 'permissions' || sortBy === 'groups'
+      ? { [sortBy]: { _count: dir } }
+      : sortBy === 'userTenants'
+        ? { memberships: { _count: dir } }
+        : sortBy === 'description'
+          ? { description: { sort: dir, nulls: 'last' } }
+          : { [sortBy]: dir };
+  return { where: { AND: scope } satisfies Prisma.RoleWhereInput, orderBy, limit: p.limit ?? 50, page: p.offset ?? 0 };
+}
+
 type Query = object;
 
 export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
@@ -141,6 +164,11 @@ export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
       return db.role.findFirst({ ...(query ?? {}), where });
     },
 
+    /** Roles by id, for reading back what was just written. */
+    findByIds<Q extends Query>(roleIds: string[], query?: Q) {
+      return db.role.findMany({ ...(query ?? {}), where: { id: { in: roleIds } }, orderBy: [{ level: 'asc' }, { key: 'asc' }] });
+    },
+
     /** Several roles at once (Frontegg's POST /roles/v1 takes an array): all are created or none. */
     async createMany(actor: ManagementActor, raw: CreateRoleInput[]) {
       const inputs = parseInput(z.array(RoleFields).min(1).max(100), raw);
@@ -153,34 +181,15 @@ export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
     },
 
     /** One page of the roles the actor reads. `offset` is a page number (Frontegg). */
-    async page<Q extends Query>(actor: ManagementActor, raw: RolePageInput, query?: Q) {
-      const p = parseInput(PageInput, raw);
-      const limit = p.limit ?? 50;
-      const page = p.offset ?? 0;
-      const scope: Prisma.RoleWhereInput[] = [];
-      if (p.tenantIds?.length) {
-        // A tenant actor's filter can only narrow to its own tenant.
-        const allowed = actor.kind === 'vendor' ? p.tenantIds : p.tenantIds.filter((t) => t === actor.tenantId);
-        scope.push({ tenantId: { in: allowed } });
-      } else scope.push(actor.kind === 'vendor' && !actor.tenantId ? {} : visibleRoles(actor));
-      if (p.levels?.length) scope.push({ level: { in: p.levels } });
-      if (p.filter) scope.push({ OR: [{ key: { contains: p.filter, mode: 'insensitive' } }, { name: { contains: p.filter, mode: 'insensitive' } }] });
-      const where: Prisma.RoleWhereInput = { AND: scope };
-      const dir = p.order === 'DESC' ? 'desc' : 'asc';
-      const sortBy = p.sortBy ?? 'createdAt';
-      const orderBy: Prisma.RoleOrderByWithRelationInput =
-        sortBy === 'permissions' || sortBy === 'groups'
-          ? { [sortBy]: { _count: dir } }
-          : sortBy === 'userTenants'
-            ? { memberships: { _count: dir } }
-            : sortBy === 'description'
-              ? { description: { sort: dir, nulls: 'last' } }
-              : { [sortBy]: dir };
-      const [totalItems, items] = await db.$transaction([
-        db.role.count({ where }),
-        db.role.findMany({ ...(query ?? {}), where, orderBy: [orderBy, { id: 'asc' }], skip: page * limit, take: limit }),
-      ]);
-      return { totalItems, totalPages: Math.ceil(totalItems / limit), items };
+    pageItems<Q extends Query>(actor: ManagementActor, raw: RolePageInput, query?: Q) {
+      const p = pageOf(actor, raw);
+      return db.role.findMany({ ...(query ?? {}), where: p.where, orderBy: [p.orderBy, { id: 'asc' }], skip: p.page * p.limit, take: p.limit });
+    },
+
+    async pageCount(actor: ManagementActor, raw: RolePageInput) {
+      const p = pageOf(actor, raw);
+      const totalItems = await db.role.count({ where: p.where });
+      return { totalItems, totalPages: Math.ceil(totalItems / p.limit) };
     },
 
     async distinctLevels(actor: ManagementActor) {
