@@ -217,5 +217,5 @@ describe('GraphQL roles listing', () => {
     await addRoles(40, 10);
     const at50 = await count(52);
     expect(at50).toBe(at10);
-  });
+  }, 120_000);
 });
