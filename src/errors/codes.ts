@@ -45,6 +45,10 @@ export const ERROR_CODES = {
   activation_password_required: spec(400, 'ValidationError', 'A password is required to activate this user'),
   passwordless_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login link'),
   passwordless_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login code'),
+  permission_ids_invalid: spec(400, 'ValidationError', 'One or more permissions were not found or cannot be assigned'),
+  permission_key_reserved: spec(400, 'ValidationError', 'Permission keys starting with fe. are reserved for built-in permissions'),
+  group_user_ids_invalid: spec(400, 'ValidationError', 'One or more users are not members of this tenant'),
+  application_not_assigned: spec(400, 'ValidationError', 'The user is not assigned to this application in that tenant'),
   // authentication
   auth_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid authentication'),
   auth_vendor_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid client credentials'),
@@ -67,6 +71,12 @@ export const ERROR_CODES = {
   user_not_member_of_tenant: spec(403, 'ForbiddenError', 'User is not a member of this tenant'),
   signup_disabled: spec(403, 'ForbiddenError', 'Sign up is disabled'),
   api_token_exceeds_grantor: spec(403, 'ForbiddenError', 'A token cannot be given permissions its creator does not hold'),
+  role_exceeds_grantor: spec(403, 'ForbiddenError', 'Cannot grant permissions the caller does not hold'),
+  role_vendor_managed: spec(403, 'ForbiddenError', 'Vendor-wide roles are managed by the vendor'),
+  permission_built_in: spec(403, 'ForbiddenError', 'Built-in permissions cannot be changed'),
+  permission_category_built_in: spec(403, 'ForbiddenError', 'Built-in permission categories cannot be changed'),
+  groups_disabled: spec(403, 'ForbiddenError', 'Groups are disabled'),
+  group_roles_disabled: spec(403, 'ForbiddenError', 'Roles on groups are disabled'),
   // lookups
   user_not_found: spec(404, 'NotFoundError', 'User not found'),
   tenant_not_found: spec(404, 'NotFoundError', 'Tenant not found'),
@@ -78,6 +88,11 @@ export const ERROR_CODES = {
   mfa_not_enrolled: spec(404, 'NotFoundError', 'MFA is not enrolled'),
   api_token_not_found: spec(404, 'NotFoundError', 'API token not found'),
   vendor_settings_not_found: spec(404, 'NotFoundError', 'Vendor settings are not initialised'),
+  role_not_found: spec(404, 'NotFoundError', 'Role not found'),
+  permission_not_found: spec(404, 'NotFoundError', 'Permission not found'),
+  permission_category_not_found: spec(404, 'NotFoundError', 'Permission category not found'),
+  group_not_found: spec(404, 'NotFoundError', 'Group not found'),
+  application_not_found: spec(404, 'NotFoundError', 'Application not found'),
   // conflicts
   user_already_exists: spec(409, 'ConflictError', 'User already exists'),
   mfa_already_enrolled: spec(409, 'ConflictError', 'An authenticator app is already enrolled'),
@@ -87,6 +102,10 @@ export const ERROR_CODES = {
   tenant_has_sub_tenants: spec(409, 'ConflictError', 'Tenant has sub-tenants; delete them first'),
   lockout_policy_already_exists: spec(409, 'ConflictError', 'Lockout Policy already exists'),
   password_history_policy_already_exists: spec(409, 'ConflictError', 'Policy already exists. Use the Update Password History Policy API.'),
+  role_already_exists: spec(409, 'ConflictError', 'A role with this key already exists'),
+  permission_already_exists: spec(409, 'ConflictError', 'A permission with this key already exists'),
+  permission_category_already_exists: spec(409, 'ConflictError', 'A permission category with this id or name already exists'),
+  group_already_exists: spec(409, 'ConflictError', 'A group with this name already exists'),
   // features that are not built yet answer this, never a fake success
   feature_not_implemented: spec(501, 'NotImplementedError', 'Not implemented'),
   // a server configuration problem, not bad input: the vendor must set GATEHOUSE_SMTP_URL

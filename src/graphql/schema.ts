@@ -13,5 +13,7 @@ import './types/session.ts';
 import './types/tenant.ts';
 import './types/user.ts';
 import './types/vendor.ts';
+import './types/group.ts';
+import './types/application.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -6,6 +6,10 @@ import { createPasswordlessService } from './auth/passwordless.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createMfaService } from './mfa/mfa.service.ts';
+import { createApplicationsService } from './applications/applications.service.ts';
+import { createGroupsService } from './roles/groups.service.ts';
+import { createPermissionsService } from './roles/permissions.service.ts';
+import { createRolesService } from './roles/roles.service.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
@@ -35,6 +39,10 @@ export function createServices(deps: Deps) {
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
     mfa: createMfaService(deps),
+    roles: createRolesService(deps),
+    permissions: createPermissionsService(deps),
+    groups: createGroupsService(deps),
+    applications: createApplicationsService(deps),
   };
 }
 

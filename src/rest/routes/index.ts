@@ -8,6 +8,9 @@ import { passwordlessRoutes } from './passwordless.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
 import { userRoutes } from './users.routes.ts';
+import { applicationRoutes } from './applications.routes.ts';
+import { groupRoutes } from './groups.routes.ts';
+import { roleRoutes } from './roles.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...roleRoutes, ...groupRoutes, ...applicationRoutes];

@@ -1,0 +1,111 @@
+// Applications (the vendor's products) and user assignments. The vendor creates applications
+// and assigns users; a user (or the vendor for frontegg-user-id) reads and sets the tenant they
+// are active in per application.
+import { builder } from '../builder.ts';
+import { actingUserId } from '../context.ts';
+import { MUTATION_ERRORS } from '../errors.ts';
+
+export const Application = builder.prismaObject('Application', {
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    appUrl: t.exposeString('appUrl', { nullable: true }),
+    loginUrl: t.exposeString('loginUrl', { nullable: true }),
+    isDefault: t.exposeBoolean('isDefault'),
+    metadata: t.expose('metadata', { type: 'JSONObject' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const ApplicationActiveTenant = builder.objectRef<{ applicationId: string; tenantId: string }>('ApplicationActiveTenant').implement({
+  fields: (t) => ({ applicationId: t.exposeID('applicationId'), tenantId: t.exposeID('tenantId') }),
+});
+const ApplicationActiveTenants = builder.objectRef<{ applicationActiveTenants: Array<{ applicationId: string; tenantId: string }> }>('ApplicationActiveTenants').implement({
+  fields: (t) => ({ applicationActiveTenants: t.field({ type: [ApplicationActiveTenant], resolve: (r) => r.applicationActiveTenants }) }),
+});
+
+const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
+  fields: (t) => ({
+    name: t.string(),
+    appUrl: t.string({ required: false }),
+    loginUrl: t.string({ required: false }),
+    isDefault: t.boolean({ required: false }),
+    metadata: t.field({ type: 'JSONObject', required: false }),
+  }),
+});
+const ApplicationUsersInput = builder.inputType('ApplicationUsersInput', {
+  fields: (t) => ({ appId: t.id(), tenantId: t.id(), userIds: t.idList() }),
+});
+const ActiveApplicationTenantInput = builder.inputType('ActiveApplicationTenantInput', {
+  fields: (t) => ({ applicationId: t.id(), tenantId: t.id() }),
+});
+
+builder.queryFields((t) => ({
+  applications: t.prismaField({
+    type: ['Application'],
+    description: 'Vendor only: every application, oldest first.',
+    authScopes: { vendor: true },
+    resolve: (query, _root, _args, ctx) => ctx.services.applications.list(query),
+  }),
+  applicationUserIds: t.idList({
+    description: 'Vendor only: users assigned to the application.',
+    authScopes: { vendor: true },
+    args: { appId: t.arg.id() },
+    resolve: (_root, { appId }, ctx) => ctx.services.applications.usersOf(appId),
+  }),
+  userApplicationIds: t.idList({
+    description: 'Vendor only: applications the user is assigned to.',
+    authScopes: { vendor: true },
+    args: { userId: t.arg.id() },
+    resolve: (_root, { userId }, ctx) => ctx.services.applications.appsOf(userId),
+  }),
+  applicationActiveTenants: t.field({
+    type: ApplicationActiveTenants,
+    description: "The acting user's active tenant per application.",
+    authScopes: { actor: true },
+    resolve: async (_root, _args, ctx) => ({ applicationActiveTenants: await ctx.services.applications.activeTenants(actingUserId(ctx)!) }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  createApplication: t.prismaField({
+    type: 'Application',
+    description: 'Vendor only.',
+    authScopes: { vendor: true },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { input: t.arg({ type: CreateApplicationInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = await ctx.services.applications.create(input);
+      return (await ctx.services.applications.findById(id, query))!;
+    },
+  }),
+  assignUsersToApplication: t.boolean({
+    description: 'Vendor only: the users must be members of the tenant. All or none.',
+    authScopes: { vendor: true },
+    errors: { types: MUTATION_ERRORS },
+    args: { input: t.arg({ type: ApplicationUsersInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      await ctx.services.applications.assignUsers(input);
+      return true;
+    },
+  }),
+  unassignUsersFromApplication: t.boolean({
+    description: 'Vendor only.',
+    authScopes: { vendor: true },
+    errors: { types: MUTATION_ERRORS },
+    args: { input: t.arg({ type: ApplicationUsersInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      await ctx.services.applications.unassignUsers(input);
+      return true;
+    },
+  }),
+  setApplicationActiveTenants: t.field({
+    type: ApplicationActiveTenants,
+    description: "Sets the acting user's active tenant per application (assigned applications, member tenants only).",
+    authScopes: { actor: true },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { input: t.arg({ type: [ActiveApplicationTenantInput] }) },
+    resolve: async (_root, { input }, ctx) => ({ applicationActiveTenants: await ctx.services.applications.setActiveTenants(actingUserId(ctx)!, input) }),
+  }),
+}));
