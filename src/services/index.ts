@@ -6,6 +6,9 @@ import { createPasswordlessService } from './auth/passwordless.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createMfaService } from './mfa/mfa.service.ts';
+import { createMfaLoginService } from './mfa/mfa-login.service.ts';
+import { createMfaPolicyService } from './mfa/mfa-policy.service.ts';
+import { createMfaConfigurationService } from './mfa/mfa-strategies.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
@@ -20,6 +23,7 @@ export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
   const tokens = createTokenIssuer(deps);
   const auth = createAuthService({ ...deps, sessions, tokens });
+  const mfa = createMfaService(deps);
   return {
     auth,
     passwordReset: createPasswordResetService(deps),
@@ -34,7 +38,10 @@ export function createServices(deps: Deps) {
     tenants: createTenantsService(deps),
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
-    mfa: createMfaService(deps),
+    mfa,
+    mfaLogin: createMfaLoginService({ ...deps, mfa, startSession: auth.startSessionFor }),
+    mfaPolicy: createMfaPolicyService(deps),
+    mfaConfiguration: createMfaConfigurationService(deps),
   };
 }
 

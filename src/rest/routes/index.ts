@@ -3,6 +3,8 @@ import { accountRecoveryRoutes } from './account-recovery.routes.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
+import { mfaLoginRoutes } from './mfa-login.routes.ts';
+import { mfaPolicyRoutes } from './mfa-policy.routes.ts';
 import { passwordRoutes } from './passwords.routes.ts';
 import { passwordlessRoutes } from './passwordless.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
@@ -10,4 +12,4 @@ import { tenantRoutes } from './tenants.routes.ts';
 import { userRoutes } from './users.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...mfaLoginRoutes, ...mfaPolicyRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes];

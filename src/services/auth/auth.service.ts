@@ -5,7 +5,8 @@ import { DomainError, fail } from '../../errors/domain-errors.ts';
 import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
 import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
 import type { Deps } from '../deps.ts';
-import { completeMfaLogin, requiresMfa, startMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
+import { completeMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
+import { mfaStepAtLogin } from '../mfa/mfa-login.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
@@ -160,7 +161,8 @@ export function createAuthService(deps: AuthDeps) {
       if (user.lockedAt) fail('user_locked');
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { forceEmailVerification: true } });
       if (!user.verified && settings?.forceEmailVerification) fail('user_not_verified');
-      if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
+      const mfaStep = await mfaStepAtLogin(deps, user, client.mfaDeviceToken);
+      if (mfaStep) return mfaStep;
       return startSession(user, client);
     },
 
@@ -259,7 +261,8 @@ export function createAuthService(deps: AuthDeps) {
       const user = await findLoginUser({ id: userId });
       if (!user) fail('user_not_found');
       if (user.lockedAt) fail('user_locked');
-      if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
+      const mfaStep = await mfaStepAtLogin(deps, user, client.mfaDeviceToken);
+      if (mfaStep) return mfaStep;
       return startSession(user, client);
     },
 
