@@ -99,7 +99,14 @@ export async function rememberDeviceFor(deps: FlowDeps, userId: string, requeste
     // Expired tokens of the user are dead weight; dropping them here keeps the table small.
     deps.db.oneTimeToken.deleteMany({ where: { userId, type: 'MFA_REMEMBER_DEVICE', expiresAt: { lte: now } } }),
     deps.db.oneTimeToken.create({
-      data: { type: 'MFA_REMEMBER_DEVICE', userId, tokenHash: deps.secrets.hashToken(token), expiresAt: new Date(now.getTime() + rememberDeviceSeconds * 1000) },
+      // createdAt from the service clock: the policy's current expiration is measured from it.
+      data: {
+        type: 'MFA_REMEMBER_DEVICE',
+        userId,
+        tokenHash: deps.secrets.hashToken(token),
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + rememberDeviceSeconds * 1000),
+      },
     }),
   ]);
   return { token, maxAgeSeconds: rememberDeviceSeconds };
