@@ -5,6 +5,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
 import { actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
+import type { AuthResult } from '../../services/auth/auth.service.ts';
 import type { MfaLoginCompletion } from '../../services/mfa/mfa-login.service.ts';
 import type { GraphQLContext } from '../context.ts';
 import { AuthResponse, withCookie } from './auth.ts';
@@ -41,7 +42,7 @@ const MfaLoginInput = builder.inputType('MfaLoginInput', {
 });
 
 /** A login finished by a second factor: the refresh cookie, and the device cookie when one was remembered. */
-export function withMfaCookies(ctx: GraphQLContext, r: MfaLoginCompletion) {
+export function withMfaCookies(ctx: GraphQLContext, r: MfaLoginCompletion<AuthResult>) {
   if (r.rememberDevice) ctx.deviceCookie.set(r.rememberDevice.token, r.rememberDevice.maxAgeSeconds);
   return withCookie(ctx, r.auth);
 }

@@ -5,7 +5,7 @@ import { DomainError, fail } from '../../errors/domain-errors.ts';
 import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
 import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
 import type { Deps } from '../deps.ts';
-import { completeMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
+import type { MfaChallenge } from '../mfa/mfa.service.ts';
 import { mfaStepAtLogin } from '../mfa/mfa-login.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
@@ -163,15 +163,6 @@ export function createAuthService(deps: AuthDeps) {
       if (!user.verified && settings?.forceEmailVerification) fail('user_not_verified');
       const mfaStep = await mfaStepAtLogin(deps, user, client.mfaDeviceToken);
       if (mfaStep) return mfaStep;
-      return startSession(user, client);
-    },
-
-    /** Finishes a pending MFA login with an authenticator code; the account is re-checked first. */
-    async verifyMfaLogin(raw: { mfaToken: string; value: string; deviceId?: string | null }, client: ClientInfo): Promise<AuthResult> {
-      const userId = await completeMfaLogin(deps, raw);
-      const user = await findLoginUser({ id: userId });
-      if (!user) fail('mfa_token_invalid');
-      if (user.lockedAt) fail('user_locked');
       return startSession(user, client);
     },
 

@@ -10,7 +10,6 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits, randomToken, safeEqual } from '../../platform/crypto.ts';
 import type { Prisma } from '../../platform/db.ts';
-import type { AuthResult } from '../auth/auth.service.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
 import { renderCodeTemplate } from '../mail/templates.ts';
@@ -182,8 +181,9 @@ export async function mfaStepAtLogin(
 
 // ---- the factors -----------------------------------------------------------------------------
 
-export interface MfaLoginCompletion {
-  auth: AuthResult;
+/** TAuth: auth.service's session result (generic so this module does not import auth.service back). */
+export interface MfaLoginCompletion<TAuth> {
+  auth: TAuth;
   rememberDevice: RememberedDevice | null;
 }
 
@@ -201,16 +201,16 @@ const VerifyEmailCodeInput = MfaTokenInput.extend({
   rememberDevice: z.boolean().nullish(),
 });
 
-type MfaLoginDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'mailer' | 'logger'> & {
+type MfaLoginDeps<TAuth> = Pick<Deps, 'db' | 'secrets' | 'clock' | 'mailer' | 'logger'> & {
   mfa: MfaService;
   /** Starts a session for a user who passed MFA (re-checks the lock); injected, so no cycle. */
-  startSession: (userId: string, client: ClientInfo) => Promise<AuthResult>;
+  startSession: (userId: string, client: ClientInfo) => Promise<TAuth>;
 };
 
-export function createMfaLoginService(deps: MfaLoginDeps) {
+export function createMfaLoginService<TAuth>(deps: MfaLoginDeps<TAuth>) {
   const { db, secrets, clock, mfa } = deps;
 
-  async function finish(flowId: string | null, userId: string, client: ClientInfo, remember: boolean | null | undefined): Promise<MfaLoginCompletion> {
+  async function finish(flowId: string | null, userId: string, client: ClientInfo, remember: boolean | null | undefined): Promise<MfaLoginCompletion<TAuth>> {
     if (flowId) await completeMfaFlow(deps, flowId);
     const auth = await deps.startSession(userId, client);
     return { auth, rememberDevice: await rememberDeviceFor(deps, userId, remember) };
@@ -222,7 +222,7 @@ export function createMfaLoginService(deps: MfaLoginDeps) {
 
   return {
     /** Authenticator code for a pending login (any device, or the named one). */
-    async verifyAuthenticator(raw: z.input<typeof VerifyAuthenticatorInput>, client: ClientInfo): Promise<MfaLoginCompletion> {
+    async verifyAuthenticator(raw: z.input<typeof VerifyAuthenticatorInput>, client: ClientInfo): Promise<MfaLoginCompletion<TAuth>> {
       const input = parseInput(VerifyAuthenticatorInput, raw);
       await assertStrategyEnabled(db, 'AuthenticatorApp');
       const userId = await completeMfaLogin(deps, input);
@@ -286,7 +286,7 @@ export function createMfaLoginService(deps: MfaLoginDeps) {
      * Checks the emailed code (single use, 5 tries, expiring) and completes the login. Frontegg
      * sends {otcToken, code}; a body with the code in otcToken alone is accepted too.
      */
-    async verifyEmailCode(raw: z.input<typeof VerifyEmailCodeInput>, client: ClientInfo): Promise<MfaLoginCompletion> {
+    async verifyEmailCode(raw: z.input<typeof VerifyEmailCodeInput>, client: ClientInfo): Promise<MfaLoginCompletion<TAuth>> {
       const input = parseInput(VerifyEmailCodeInput, raw);
       const code = input.code || input.otcToken;
       if (!code) fail('validation_failed', 'code: is required');
@@ -318,4 +318,4 @@ export function createMfaLoginService(deps: MfaLoginDeps) {
   };
 }
 
-export type MfaLoginService = ReturnType<typeof createMfaLoginService>;
+export type MfaLoginService<TAuth> = ReturnType<typeof createMfaLoginService<TAuth>>;
