@@ -66,6 +66,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       cookie: {
         // Frontegg's SDKs expect fe_refresh_<clientId without dashes>.
         name: `fe_refresh_${vendor.clientId.replace(/-/g, '')}`,
+        deviceName: `fe_device_${vendor.clientId.replace(/-/g, '')}`,
         secure: config.cookie.secure,
         sameSite: config.cookie.sameSite,
         maxAge: config.refreshTokenTtl,

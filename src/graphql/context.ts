@@ -13,6 +13,8 @@ export interface RefreshCookieSettings {
   secure: boolean;
   sameSite: 'Lax' | 'Strict' | 'None';
   maxAge: number;
+  /** The remember-this-device cookie (Frontegg-like fe_device_<clientId>); derived from name when absent. */
+  deviceName?: string;
 }
 
 export interface GraphQLContext {
@@ -25,6 +27,8 @@ export interface GraphQLContext {
   headerUserId: string | null;
   client: ClientInfo;
   refreshCookie: { read(): string | null; set(token: string): void; clear(): void };
+  /** Remember-this-device after MFA: HttpOnly, lives as long as the policy's mfaDeviceExpiration. */
+  deviceCookie: { set(token: string, maxAgeSeconds: number): void };
   /** Set-Cookie values the response must carry. */
   responseCookies: string[];
   /** For the Prisma plugin's relation loading only; resolvers go through services. */
@@ -54,7 +58,7 @@ export async function createContext(request: Request, deps: ContextDeps): Promis
     if (!(error instanceof DomainError)) throw error;
     authError = error.code;
   }
-  const { name, ...cookieOptions } = deps.cookie;
+  const { name, deviceName = name.replace(/^fe_refresh_/, 'fe_device_'), ...cookieOptions } = deps.cookie;
   return {
     services: deps.services,
     principal,
@@ -64,11 +68,16 @@ export async function createContext(request: Request, deps: ContextDeps): Promis
     client: {
       userAgent: header(h, 'user-agent'),
       ipAddress: header(h, 'x-forwarded-for')?.split(',')[0]?.trim() ?? header(h, 'x-real-ip'),
+      mfaDeviceToken: cookies.get(deviceName) || null,
     },
     refreshCookie: {
       read: () => cookies.get(name) || null,
       set: (token) => void responseCookies.push(serializeCookie(name, token, { ...cookieOptions, httpOnly: true, path: '/' })),
       clear: () => void responseCookies.push(serializeCookie(name, '', { ...cookieOptions, httpOnly: true, path: '/', maxAge: 0, expires: new Date(0) })),
+    },
+    deviceCookie: {
+      set: (token, maxAgeSeconds) =>
+        void responseCookies.push(serializeCookie(deviceName, token, { ...cookieOptions, httpOnly: true, path: '/', maxAge: maxAgeSeconds })),
     },
     responseCookies,
     prismaForPlugin: deps.prisma,

@@ -6,6 +6,8 @@ import './types/api-token.ts';
 import './types/auth.ts';
 import './types/email-change.ts';
 import './types/mfa.ts';
+import './types/mfa-login.ts';
+import './types/mfa-policy.ts';
 import './types/password.ts';
 import './types/passwordless.ts';
 import './types/role.ts';

@@ -30,7 +30,7 @@ export const mfaRequiredResponse = (m: MfaRequiredFieldsFragment) => ({
   mfaRequired: true,
   mfaToken: m.mfaToken,
   userId: m.userId,
-  mfaEnrolled: true,
+  mfaEnrolled: m.mfaEnrolled,
   mfaDevices: m.mfaDevices,
   mfaStrategies: Object.fromEntries(m.mfaStrategies.map((s) => [s, true])),
 });

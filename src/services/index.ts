@@ -10,6 +10,9 @@ import { createApplicationsService } from './applications/applications.service.t
 import { createGroupsService } from './roles/groups.service.ts';
 import { createPermissionsService } from './roles/permissions.service.ts';
 import { createRolesService } from './roles/roles.service.ts';
+import { createMfaLoginService } from './mfa/mfa-login.service.ts';
+import { createMfaPolicyService } from './mfa/mfa-policy.service.ts';
+import { createMfaConfigurationService } from './mfa/mfa-strategies.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
@@ -24,6 +27,7 @@ export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
   const tokens = createTokenIssuer(deps);
   const auth = createAuthService({ ...deps, sessions, tokens });
+  const mfa = createMfaService(deps);
   return {
     auth,
     passwordReset: createPasswordResetService(deps),
@@ -38,11 +42,14 @@ export function createServices(deps: Deps) {
     tenants: createTenantsService(deps),
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
-    mfa: createMfaService(deps),
     roles: createRolesService(deps),
     permissions: createPermissionsService(deps),
     groups: createGroupsService(deps),
     applications: createApplicationsService(deps),
+    mfa,
+    mfaLogin: createMfaLoginService({ ...deps, mfa, startSession: auth.startSessionFor }),
+    mfaPolicy: createMfaPolicyService(deps),
+    mfaConfiguration: createMfaConfigurationService(deps),
   };
 }
 

@@ -33,6 +33,10 @@ export const MfaRequired = builder.objectRef<MfaChallenge>('MfaRequired').implem
     mfaRequired: t.boolean({ resolve: () => true }),
     mfaToken: t.exposeString('mfaToken', { description: 'Single use, valid 10 minutes, at most 5 code attempts.' }),
     userId: t.exposeID('userId'),
+    mfaEnrolled: t.boolean({
+      description: 'False when MFA is forced and the user has no device yet: enrol one (or use an enabled email code) with the mfaToken.',
+      resolve: (c) => c.mfaEnrolled ?? true,
+    }),
     mfaDevices: t.field({ type: MfaDevices, resolve: (c) => c.mfaDevices }),
     mfaStrategies: t.stringList({ resolve: (c) => [...c.mfaStrategies] }),
   }),

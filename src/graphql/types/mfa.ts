@@ -5,10 +5,13 @@ import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
 import { actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
+import type { AuthResult } from '../../services/auth/auth.service.ts';
+import type { MfaLoginCompletion } from '../../services/mfa/mfa-login.service.ts';
+import type { GraphQLContext } from '../context.ts';
 import { AuthResponse, withCookie } from './auth.ts';
 import { MfaDevices } from './mfa-challenge.ts';
 
-const AuthenticatorEnrollment = builder.objectRef<{ qrCode: string; otpauthUri: string }>('AuthenticatorEnrollment').implement({
+export const AuthenticatorEnrollment = builder.objectRef<{ qrCode: string; otpauthUri: string }>('AuthenticatorEnrollment').implement({
   description: 'Shown once: scan the QR code (or enter the URI) in an authenticator app, then verify with a code.',
   fields: (t) => ({
     qrCode: t.exposeString('qrCode', { description: 'PNG data URL of the otpauth URI.' }),
@@ -34,8 +37,15 @@ const MfaLoginInput = builder.inputType('MfaLoginInput', {
     mfaToken: t.string(),
     value: t.string({ description: 'The 6-digit code from the authenticator app.' }),
     deviceId: t.id({ required: false, description: 'Only this authenticator.' }),
+    rememberDevice: t.boolean({ required: false, description: 'Remember this browser (when the MFA policy allows it): later logins skip MFA.' }),
   }),
 });
+
+/** A login finished by a second factor: the refresh cookie, and the device cookie when one was remembered. */
+export function withMfaCookies(ctx: GraphQLContext, r: MfaLoginCompletion<AuthResult>) {
+  if (r.rememberDevice) ctx.deviceCookie.set(r.rememberDevice.token, r.rememberDevice.maxAgeSeconds);
+  return withCookie(ctx, r.auth);
+}
 
 const me = (ctx: Parameters<typeof actingUserId>[0]) => actingUserId(ctx) ?? fail('auth_unauthenticated');
 
@@ -77,7 +87,7 @@ builder.mutationFields((t) => ({
     description: 'Second step of a login that answered MfaRequired: starts the session and sets the refresh cookie.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: MfaLoginInput }) },
-    resolve: async (_root, { input }, ctx) => withCookie(ctx, await ctx.services.auth.verifyMfaLogin(input, ctx.client)),
+    resolve: async (_root, { input }, ctx) => withMfaCookies(ctx, await ctx.services.mfaLogin.verifyAuthenticator(input, ctx.client)),
   }),
   recoverMfa: t.field({
     type: MfaDone,

@@ -3,6 +3,8 @@ import { accountRecoveryRoutes } from './account-recovery.routes.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
+import { mfaLoginRoutes } from './mfa-login.routes.ts';
+import { mfaPolicyRoutes } from './mfa-policy.routes.ts';
 import { passwordRoutes } from './passwords.routes.ts';
 import { passwordlessRoutes } from './passwordless.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
@@ -13,4 +15,4 @@ import { groupRoutes } from './groups.routes.ts';
 import { roleRoutes } from './roles.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...roleRoutes, ...groupRoutes, ...applicationRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...mfaLoginRoutes, ...mfaPolicyRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...roleRoutes, ...groupRoutes, ...applicationRoutes];

@@ -14,7 +14,7 @@ const str = z.string();
 const userHeader = z.object({
   'frontegg-user-id': str.optional().describe('The user a vendor call acts for; user tokens act for their own user'),
 });
-// rememberDevice is accepted for compatibility and ignored: MFA is simply asked again next time.
+// rememberDevice: when the MFA policy allows it, the answer also sets the device cookie.
 const mfaLoginBody = z.object({ mfaToken: str, value: str, rememberDevice: z.boolean().nullish() });
 const codeBody = z.object({ token: str });
 
@@ -27,7 +27,9 @@ const verifyLogin = (path: string, summary: string) =>
     tags: ['MFA'],
     body: mfaLoginBody,
     document: RestVerifyMfaLoginDocument,
-    variables: ({ body, params }) => ({ input: { mfaToken: body.mfaToken, value: body.value, deviceId: params.deviceId } }),
+    variables: ({ body, params }) => ({
+      input: { mfaToken: body.mfaToken, value: body.value, deviceId: params.deviceId, rememberDevice: body.rememberDevice },
+    }),
     result: (d) => d.verifyMfaLogin,
     response: (r) => ('accessToken' in r ? loginResponse(r) : r),
     status: 201,

@@ -6,7 +6,8 @@ import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts
 import { Prisma } from '../../platform/db.ts';
 import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
 import type { Deps } from '../deps.ts';
-import { completeMfaLogin, requiresMfa, startMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
+import type { MfaChallenge } from '../mfa/mfa.service.ts';
+import { mfaStepAtLogin } from '../mfa/mfa-login.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization, tenantAuthorizationSql, type TenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
@@ -209,16 +210,8 @@ export function createAuthService(deps: AuthDeps) {
       // Only someone who knows the password learns that the account is locked or unverified.
       if (user.lockedAt) fail('user_locked');
       if (!user.verified && forceEmailVerification) fail('user_not_verified');
-      if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
-      return startSession(user, client);
-    },
-
-    /** Finishes a pending MFA login with an authenticator code; the account is re-checked first. */
-    async verifyMfaLogin(raw: { mfaToken: string; value: string; deviceId?: string | null }, client: ClientInfo): Promise<AuthResult> {
-      const userId = await completeMfaLogin(deps, raw);
-      const user = await findLoginUser({ id: userId });
-      if (!user) fail('mfa_token_invalid');
-      if (user.lockedAt) fail('user_locked');
+      const mfaStep = await mfaStepAtLogin(deps, user, client.mfaDeviceToken);
+      if (mfaStep) return mfaStep;
       return startSession(user, client);
     },
 
@@ -321,7 +314,8 @@ export function createAuthService(deps: AuthDeps) {
       const user = await findLoginUser({ id: userId });
       if (!user) fail('user_not_found');
       if (user.lockedAt) fail('user_locked');
-      if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
+      const mfaStep = await mfaStepAtLogin(deps, user, client.mfaDeviceToken);
+      if (mfaStep) return mfaStep;
       return startSession(user, client);
     },
 

@@ -11,6 +11,8 @@ import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/
 export interface ClientInfo {
   userAgent?: string | null;
   ipAddress?: string | null;
+  /** The remember-this-device cookie, read by login to skip MFA (never stored with the session). */
+  mfaDeviceToken?: string | null;
 }
 
 type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'>;

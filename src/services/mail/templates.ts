@@ -102,6 +102,11 @@ const CODE_COPY = {
     subject: 'Confirm your new email address',
     intro: 'Someone asked to use this address for their account. If it was you, enter the code below; otherwise ignore this email.',
   },
+  // The second factor of a login whose password was already right.
+  MfaCode: {
+    subject: 'Your verification code',
+    intro: 'Someone signed in to your account with your password and needs this code to finish. If it was not you, change your password.',
+  },
 } as const;
 
 export function renderCodeTemplate(type: keyof typeof CODE_COPY, input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {

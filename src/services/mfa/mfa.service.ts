@@ -9,6 +9,7 @@ import { randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
+import { loadMfaConfiguration } from './mfa-strategies.ts';
 
 type MfaDeps = Pick<Deps, 'db' | 'secrets' | 'clock'>;
 type Db = MfaDeps['db'];
@@ -97,6 +98,8 @@ export interface MfaChallenge {
   mfaRequired: true;
   mfaToken: string;
   userId: string;
+  /** False when MFA is forced and the user has no device yet: the step is to enrol one. */
+  mfaEnrolled?: boolean;
   mfaDevices: MfaDevicesView;
   mfaStrategies: readonly string[];
 }
@@ -166,8 +169,10 @@ export function createMfaService(deps: MfaDeps) {
     async enrollAuthenticator(userId: string) {
       const user = (await db.user.findUnique({ where: { id: userId }, select: { email: true, username: true } })) ?? fail('user_not_found');
       if (await db.mfaDevice.count({ where: { userId, type: 'TOTP', verifiedAt: { not: null } } })) fail('mfa_already_enrolled');
+      const config = await loadMfaConfiguration(db);
+      if (!config.strategies.AuthenticatorApp) fail('mfa_strategy_disabled');
       const secret = newTotpSecret();
-      const uri = otpauthUri(secret, user.email ?? user.username ?? userId);
+      const uri = otpauthUri(secret, user.email ?? user.username ?? userId, config.authenticationApp.serviceName);
       // One pending enrolment at a time: a restarted enrolment invalidates the earlier QR code.
       await db.$transaction([
         db.mfaDevice.deleteMany({ where: { userId, type: 'TOTP', verifiedAt: null } }),

@@ -8,8 +8,9 @@ export const TOTP_ISSUER = 'Gatehouse';
 /** 20 random bytes (160 bits, RFC 4226 §4's recommended length), base32 for authenticator apps. */
 export const newTotpSecret = () => generateSecret();
 
-export const otpauthUri = (secret: string, account: string) =>
-  generateURI({ issuer: TOTP_ISSUER, label: account, secret, period: TOTP_PERIOD_SECONDS });
+/** issuer: the vendor's authenticator-app service name (MFA configuration), shown in the app. */
+export const otpauthUri = (secret: string, account: string, issuer: string = TOTP_ISSUER) =>
+  generateURI({ issuer, label: account, secret, period: TOTP_PERIOD_SECONDS });
 
 /**
  * The time step a code belongs to, or null. One step either side is accepted (RFC 6238 §5.2's
