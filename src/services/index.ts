@@ -6,7 +6,11 @@ import { createPasswordlessService } from './auth/passwordless.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createMfaService } from './mfa/mfa.service.ts';
+import { createSmsMfaService } from './mfa/sms-mfa.service.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
+import { createPhoneNumbersService } from './sms/phone-numbers.service.ts';
+import { createSmsConfigService } from './sms/sms-config.service.ts';
+import { createSmsLoginService } from './sms/sms-login.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
 import { createActivationService } from './users/activation.service.ts';
@@ -35,6 +39,12 @@ export function createServices(deps: Deps) {
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
     mfa: createMfaService(deps),
+    smsConfig: createSmsConfigService(deps),
+    phoneNumbers: createPhoneNumbersService(deps),
+    smsMfa: createSmsMfaService({ ...deps, startSession: auth.startSessionFor }),
+    smsLogin: createSmsLoginService({ ...deps, login: auth.loginProvenUser }),
+    /** The development SMS outbox; null when a provider delivers (or nothing can). */
+    smsOutbox: () => deps.sms.outbox,
   };
 }
 
