@@ -45,7 +45,7 @@ describe('self-service phone numbers', () => {
     expect(v.body).toMatchObject({ id, phoneNumber: phone, isVerified: true });
     const again = await t.rest('POST', `${P}/v1/verify`, { token: u.accessToken, body: { otcToken, code } });
     expect(again.status).toBe(400);
-    expect(again.body.errorCode ?? again.body.code ?? JSON.stringify(again.body)).toContain('sms_code_invalid');
+    expect(again.body.errorCode).toBe('sms_code_invalid');
 
     const me = await t.rest('GET', `${P}/v1/me`, { token: u.accessToken });
     expect(me.status).toBe(200);
