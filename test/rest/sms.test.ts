@@ -310,31 +310,29 @@ describe('HTTP SMS provider', () => {
   });
 
   it('posts {to, body, from} with the bearer token; a refusal is a clear 502, and the outbox is not kept', async () => {
-    {
-      const u = await signUp(h);
-      const phone = uniquePhone();
-      const r = await h.rest('POST', '/identity/resources/users/phone-numbers/v1', { token: u.accessToken, body: { phoneNumber: phone } });
-      expect(r.status).toBe(201);
-      expect(provider.requests).toHaveLength(1);
-      const req = provider.requests[0]!;
-      expect(req.method).toBe('POST');
-      expect(req.url).toBe('/sms');
-      expect(req.headers.authorization).toBe('Bearer relay-key-123');
-      expect(req.headers['content-type']).toBe('application/json');
-      expect(req.body).toEqual({ to: phone, body: expect.stringMatching(/\d{6}/), from: '+15550000000' });
-      const code = /(\d{6})/.exec((req.body as { body: string }).body)![1]!;
-      expect((await h.rest('POST', '/identity/resources/users/phone-numbers/v1/verify', { token: u.accessToken, body: { otcToken: r.body.otcToken, code } })).status).toBe(200);
+    const u = await signUp(h);
+    const phone = uniquePhone();
+    const r = await h.rest('POST', '/identity/resources/users/phone-numbers/v1', { token: u.accessToken, body: { phoneNumber: phone } });
+    expect(r.status).toBe(201);
+    expect(provider.requests).toHaveLength(1);
+    const req = provider.requests[0]!;
+    expect(req.method).toBe('POST');
+    expect(req.url).toBe('/sms');
+    expect(req.headers.authorization).toBe('Bearer relay-key-123');
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(req.body).toEqual({ to: phone, body: expect.stringMatching(/\d{6}/), from: '+15550000000' });
+    const code = /(\d{6})/.exec((req.body as { body: string }).body)![1]!;
+    expect((await h.rest('POST', '/identity/resources/users/phone-numbers/v1/verify', { token: u.accessToken, body: { otcToken: r.body.otcToken, code } })).status).toBe(200);
 
-      provider.state.status = 500;
-      const failed = await h.rest('POST', '/identity/resources/users/phone-numbers/v1', { token: u.accessToken, body: { phoneNumber: uniquePhone() } });
-      expect(failed.status).toBe(502);
-      expect(failed.body.errorCode).toBe('sms_delivery_failed');
-      // Enumeration-sensitive flows answer as usual (the failure is only logged).
-      const pre = await h.rest('POST', `${SMS_LOGIN}/prelogin`, { body: { phoneNumber: phone } });
-      expect(pre.status).toBe(201);
+    provider.state.status = 500;
+    const failed = await h.rest('POST', '/identity/resources/users/phone-numbers/v1', { token: u.accessToken, body: { phoneNumber: uniquePhone() } });
+    expect(failed.status).toBe(502);
+    expect(failed.body.errorCode).toBe('sms_delivery_failed');
+    // Enumeration-sensitive flows answer as usual (the failure is only logged).
+    const pre = await h.rest('POST', `${SMS_LOGIN}/prelogin`, { body: { phoneNumber: phone } });
+    expect(pre.status).toBe(201);
 
-      const outbox = await h.gql(parse('query { smsOutbox { to } }') as never, undefined, { token: await h.vendorToken() });
-      expect(outbox.errors?.[0]?.extensions?.code).toBe('sms_outbox_not_available');
-    }
+    const outbox = await h.gql(parse('query { smsOutbox { to } }') as never, undefined, { token: await h.vendorToken() });
+    expect(outbox.errors?.[0]?.extensions?.code).toBe('sms_outbox_not_available');
   });
 });
