@@ -11,6 +11,7 @@ import { resolveInstallationSecret } from './platform/installation-secret.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
 import { createPasswordHasher } from './platform/password.ts';
+import { createSmsSender, type SmsSender } from './platform/sms.ts';
 import type { Deps } from './services/deps.ts';
 import { createServices, type Services } from './services/index.ts';
 import { ensureSigningKeys } from './services/keys/signing-keys.service.ts';
@@ -33,6 +34,8 @@ export interface BootstrapOptions {
   database?: DatabaseOptions;
   /** Replaces the mailer built from config (tests). */
   mailer?: Mailer;
+  /** Replaces the SMS sender built from config (tests). */
+  sms?: SmsSender;
 }
 
 export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
@@ -55,6 +58,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       config,
       logger,
       mailer: o.mailer ?? createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, env: config.env }, logger),
+      sms: o.sms ?? createSmsSender({ ...config.sms, env: config.env }, logger),
       vendor: { clientId: vendor.clientId },
     };
     const services = createServices(deps);

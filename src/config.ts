@@ -45,6 +45,12 @@ const EnvSchema = z.object({
   GATEHOUSE_MAIL_FROM: z.string().min(3).default('Gatehouse <no-reply@localhost>'),
   /** Base of the links in emails (the app hosting /account/...); defaults to the issuer. */
   GATEHOUSE_APP_URL: z.url().optional(),
+  /** HTTP endpoint that sends SMS (POST JSON {to, body, from?}); unset keeps SMS in memory (dev/test) or refuses (production). */
+  GATEHOUSE_SMS_URL: z.url().optional(),
+  /** Sent as `Authorization: Bearer …` to GATEHOUSE_SMS_URL. */
+  GATEHOUSE_SMS_TOKEN: z.string().min(1).optional(),
+  /** Default sender (number or alphanumeric name) passed as `from`. */
+  GATEHOUSE_SMS_FROM: z.string().min(1).max(64).optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -71,6 +77,7 @@ export interface Config {
   logLevel: string;
   mail: { smtpUrl: string | null; from: string };
   appUrl: string;
+  sms: { url: string | null; token: string | null; from: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -118,5 +125,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.GATEHOUSE_LOG_LEVEL,
     mail: { smtpUrl: e.GATEHOUSE_SMTP_URL ?? null, from: e.GATEHOUSE_MAIL_FROM },
     appUrl: (e.GATEHOUSE_APP_URL ?? issuer).replace(/\/+$/, ''),
+    sms: { url: e.GATEHOUSE_SMS_URL ?? null, token: e.GATEHOUSE_SMS_TOKEN ?? null, from: e.GATEHOUSE_SMS_FROM ?? null },
   };
 }

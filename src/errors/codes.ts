@@ -114,6 +114,18 @@ export const ERROR_CODES = {
   feature_not_implemented: spec(501, 'NotImplementedError', 'Not implemented'),
   // a server configuration problem, not bad input: the vendor must set GATEHOUSE_SMTP_URL
   mail_not_configured: spec(503, 'NotImplementedError', 'Email delivery is not configured'),
+  // SMS (phone numbers, SMS MFA, SMS login and reset codes, SMS configuration)
+  sms_not_configured: spec(503, 'NotImplementedError', 'SMS delivery is not configured'),
+  sms_delivery_failed: spec(502, 'NotImplementedError', 'The SMS could not be sent; try again later'),
+  sms_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired code'),
+  sms_outbox_not_available: spec(404, 'NotFoundError', 'The SMS outbox is only kept when no SMS provider is configured'),
+  sms_config_not_found: spec(404, 'NotFoundError', 'SMS configuration not found'),
+  sms_template_not_found: spec(404, 'NotFoundError', 'SMS template not found'),
+  sms_template_type_unknown: spec(400, 'ValidationError', 'Unknown SMS template type'),
+  phone_number_invalid: spec(400, 'ValidationError', 'Invalid phone number; use the international format (+15551234567)'),
+  phone_number_not_found: spec(404, 'NotFoundError', 'Phone number not found'),
+  phone_number_exists: spec(409, 'ConflictError', 'This phone number is already set for the user'),
+  mfa_sms_already_enrolled: spec(409, 'ConflictError', 'This phone number is already enrolled for SMS MFA'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

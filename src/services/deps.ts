@@ -7,6 +7,7 @@ import type { KeySet } from '../platform/jwt.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { PasswordHasher } from '../platform/password.ts';
+import type { SmsSender } from '../platform/sms.ts';
 
 export interface Deps {
   db: PrismaClient;
@@ -19,6 +20,8 @@ export interface Deps {
   logger: Logger;
   /** Outgoing mail (password reset, activation). */
   mailer: Mailer;
+  /** Outgoing SMS (phone verification, SMS MFA, SMS login and reset codes). */
+  sms: SmsSender;
   /** The installation's vendor client id: token audience and refresh-cookie name. */
   vendor: { clientId: string };
 }

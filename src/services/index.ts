@@ -13,7 +13,11 @@ import { createRolesService } from './roles/roles.service.ts';
 import { createMfaLoginService } from './mfa/mfa-login.service.ts';
 import { createMfaPolicyService } from './mfa/mfa-policy.service.ts';
 import { createMfaConfigurationService } from './mfa/mfa-strategies.ts';
+import { createSmsMfaService } from './mfa/sms-mfa.service.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
+import { createPhoneNumbersService } from './sms/phone-numbers.service.ts';
+import { createSmsConfigService } from './sms/sms-config.service.ts';
+import { createSmsLoginService } from './sms/sms-login.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
 import { createActivationService } from './users/activation.service.ts';
@@ -50,6 +54,12 @@ export function createServices(deps: Deps) {
     mfaLogin: createMfaLoginService({ ...deps, mfa, startSession: auth.startSessionFor }),
     mfaPolicy: createMfaPolicyService(deps),
     mfaConfiguration: createMfaConfigurationService(deps),
+    smsConfig: createSmsConfigService(deps),
+    phoneNumbers: createPhoneNumbersService(deps),
+    smsMfa: createSmsMfaService({ ...deps, startSession: auth.startSessionFor }),
+    smsLogin: createSmsLoginService({ ...deps, login: auth.loginProvenUser }),
+    /** The development SMS outbox; null when a provider delivers (or nothing can). */
+    smsOutbox: () => deps.sms.outbox,
   };
 }
 

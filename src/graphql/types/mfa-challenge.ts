@@ -17,11 +17,19 @@ const MfaAuthenticator = builder.objectRef<MfaDevicesView['authenticators'][numb
   }),
 });
 
+const MfaPhone = builder.objectRef<MfaDevicesView['phones'][number]>('MfaPhone').implement({
+  description: 'A verified SMS second factor; the number is masked.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    phoneNumber: t.exposeString('phoneNumber', { description: 'Masked, e.g. +15*****4567.' }),
+  }),
+});
+
 export const MfaDevices = builder.objectRef<MfaDevicesView>('MfaDevices').implement({
   description: "A user's verified second factors, grouped like Frontegg's mfaDevices.",
   fields: (t) => ({
     authenticators: t.field({ type: [MfaAuthenticator], resolve: (d) => d.authenticators }),
-    phones: t.field({ type: [MfaDeviceRef], resolve: (d) => d.phones }),
+    phones: t.field({ type: [MfaPhone], resolve: (d) => d.phones }),
     webauthn: t.field({ type: [MfaDeviceRef], resolve: (d) => d.webauthn }),
     emails: t.field({ type: [MfaDeviceRef], resolve: (d) => d.emails }),
   }),

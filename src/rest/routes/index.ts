@@ -7,7 +7,9 @@ import { mfaLoginRoutes } from './mfa-login.routes.ts';
 import { mfaPolicyRoutes } from './mfa-policy.routes.ts';
 import { passwordRoutes } from './passwords.routes.ts';
 import { passwordlessRoutes } from './passwordless.routes.ts';
+import { phoneNumberRoutes } from './phone-numbers.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
+import { smsRoutes } from './sms.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { applicationRoutes } from './applications.routes.ts';
@@ -15,4 +17,5 @@ import { groupRoutes } from './groups.routes.ts';
 import { roleRoutes } from './roles.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...mfaLoginRoutes, ...mfaPolicyRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...roleRoutes, ...groupRoutes, ...applicationRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...mfaLoginRoutes, ...mfaPolicyRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...roleRoutes, ...groupRoutes, ...applicationRoutes,
+  ...phoneNumberRoutes, ...smsRoutes];

@@ -6,6 +6,7 @@
 // - the flow helpers (find, spend an attempt, complete once) other factors (SMS, WebAuthn) reuse;
 // - remember-this-device tokens; the authenticator (verify, enrol at login) and email-code factors.
 // Starting the session is injected (auth.service owns sessions), as for passwordless.
+import { maskPhone } from '../sms/phone.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits, randomToken, safeEqual } from '../../platform/crypto.ts';
@@ -134,9 +135,10 @@ async function isRememberedDevice(deps: FlowDeps, userId: string, deviceToken: s
 
 // ---- the decision at login -------------------------------------------------------------------
 
-const devicesView = (devices: Array<{ id: string; type: string; name: string | null; createdAt: Date }>): MfaDevicesView => ({
+const devicesView = (devices: Array<{ id: string; type: string; name: string | null; phoneNumber: string | null; createdAt: Date }>): MfaDevicesView => ({
   authenticators: devices.filter((d) => d.type === 'TOTP').map((d) => ({ id: d.id, name: d.name, createdAt: d.createdAt })),
-  phones: devices.filter((d) => d.type === 'SMS').map((d) => ({ id: d.id })),
+  // Masked: the MFA step is shown before the second factor, to whoever knows the password.
+  phones: devices.filter((d) => d.type === 'SMS').map((d) => ({ id: d.id, phoneNumber: maskPhone(d.phoneNumber ?? '') })),
   webauthn: devices.filter((d) => d.type === 'WEBAUTHN').map((d) => ({ id: d.id })),
   emails: [],
 });
@@ -156,7 +158,7 @@ export async function mfaStepAtLogin(
   const [config, policy] = await Promise.all([loadMfaConfiguration(db), mfaLoginPolicyForUser(db, user.id)]);
   const devices = await db.mfaDevice.findMany({
     where: { userId: user.id, verifiedAt: { not: null }, type: { in: enabledDeviceTypes(config) } },
-    select: { id: true, type: true, name: true, createdAt: true },
+    select: { id: true, type: true, name: true, phoneNumber: true, createdAt: true },
     orderBy: { createdAt: 'asc' },
   });
   const enrolled = devices.length > 0;

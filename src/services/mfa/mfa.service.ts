@@ -10,6 +10,7 @@ import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
 import { loadMfaConfiguration } from './mfa-strategies.ts';
+import { hasSmsMfa, smsMfaPhonesOf } from './sms-mfa.service.ts';
 
 type MfaDeps = Pick<Deps, 'db' | 'secrets' | 'clock'>;
 type Db = MfaDeps['db'];
@@ -29,7 +30,7 @@ const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-
 
 export interface MfaDevicesView {
   webauthn: { id: string }[];
-  phones: { id: string }[];
+  phones: { id: string; phoneNumber: string }[];
   authenticators: { id: string; name: string | null; createdAt: Date }[];
   emails: { id: string }[];
 }
@@ -42,12 +43,14 @@ export async function mfaDevicesOf(db: Db, userId: string): Promise<MfaDevicesVi
     select: { id: true, name: true, createdAt: true },
     orderBy: { createdAt: 'asc' },
   });
-  return { webauthn: [], phones: [], authenticators, emails: [] };
+  const phones = await smsMfaPhonesOf(db, userId);
+  return { webauthn: [], phones, authenticators, emails: [] };
 }
 
 /** Whether a password login must be followed by a second factor. */
 export async function requiresMfa(db: Db, user: { id: string; mfaBypass: boolean }): Promise<boolean> {
   if (user.mfaBypass) return false;
+  if (await hasSmsMfa(db, user.id)) return true;
   return (await db.mfaDevice.count({ where: { userId: user.id, type: 'TOTP', verifiedAt: { not: null } } })) > 0;
 }
 
