@@ -2,6 +2,7 @@
 import { builder } from './builder.ts';
 import './errors.ts';
 import './types/account-recovery.ts';
+import './types/access-token.ts';
 import './types/api-token.ts';
 import './types/auth.ts';
 import './types/email-change.ts';

@@ -1,6 +1,7 @@
 // Wires the services once per app. Transports receive this object, never the database.
 import type { Deps } from './deps.ts';
 import { createApiTokensService } from './api-tokens/api-tokens.service.ts';
+import { createAccessTokensService } from './api-tokens/access-tokens.service.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createPasswordlessService } from './auth/passwordless.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
@@ -34,6 +35,7 @@ export function createServices(deps: Deps) {
     tenants: createTenantsService(deps),
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
+    accessTokens: createAccessTokensService(deps),
     mfa: createMfaService(deps),
   };
 }
