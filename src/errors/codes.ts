@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   activation_password_required: spec(400, 'ValidationError', 'A password is required to activate this user'),
   passwordless_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login link'),
   passwordless_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login code'),
+  identity_config_fixed: spec(400, 'ValidationError', 'This setting is fixed by the server configuration'),
+  unlock_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired unlock token'),
   // authentication
   auth_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid authentication'),
   auth_vendor_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid client credentials'),
@@ -66,6 +68,7 @@ export const ERROR_CODES = {
   user_no_tenant_access: spec(403, 'ForbiddenError', 'User has no active membership in a tenant'),
   user_not_member_of_tenant: spec(403, 'ForbiddenError', 'User is not a member of this tenant'),
   signup_disabled: spec(403, 'ForbiddenError', 'Sign up is disabled'),
+  passwordless_method_disabled: spec(403, 'ForbiddenError', 'This login method is disabled'),
   api_token_exceeds_grantor: spec(403, 'ForbiddenError', 'A token cannot be given permissions its creator does not hold'),
   // lookups
   user_not_found: spec(404, 'NotFoundError', 'User not found'),

@@ -6,6 +6,7 @@ import './types/access-token.ts';
 import './types/api-token.ts';
 import './types/auth.ts';
 import './types/email-change.ts';
+import './types/identity-config.ts';
 import './types/mfa.ts';
 import './types/password.ts';
 import './types/passwordless.ts';

@@ -16,6 +16,7 @@ import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
+import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -36,6 +37,7 @@ export function createServices(deps: Deps) {
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
     accessTokens: createAccessTokensService(deps),
+    identityConfig: createIdentityConfigService(deps),
     mfa: createMfaService(deps),
   };
 }
