@@ -13,6 +13,7 @@ import './types/passwordless.ts';
 import './types/role.ts';
 import './types/session.ts';
 import './types/tenant.ts';
+import './types/unlock.ts';
 import './types/user.ts';
 import './types/vendor.ts';
 

@@ -15,6 +15,7 @@ import { createEmailChangeService } from './users/email-change.service.ts';
 import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
+import { createUnlockService } from './users/unlock.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 
@@ -38,6 +39,7 @@ export function createServices(deps: Deps) {
     apiTokens: createApiTokensService(deps),
     accessTokens: createAccessTokensService(deps),
     identityConfig: createIdentityConfigService(deps),
+    unlock: createUnlockService(deps),
     mfa: createMfaService(deps),
   };
 }

@@ -9,7 +9,8 @@ import { passwordRoutes } from './passwords.routes.ts';
 import { passwordlessRoutes } from './passwordless.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
+import { unlockRoutes } from './unlock.routes.ts';
 import { userRoutes } from './users.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...accessTokenRoutes, ...identityConfigRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...accessTokenRoutes, ...identityConfigRoutes, ...unlockRoutes];

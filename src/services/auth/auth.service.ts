@@ -8,6 +8,7 @@ import { ACCESS_TOKEN_TYPES, accessTokenPrincipal } from '../api-tokens/access-t
 import type { Deps } from '../deps.ts';
 import { completeMfaLogin, requiresMfa, startMfaLogin, type MfaChallenge } from '../mfa/mfa.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
+import { sendUnlockEmail } from '../users/unlock.service.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
@@ -145,7 +146,9 @@ export function createAuthService(deps: AuthDeps) {
     const ok = await hasher.verify(credential?.hash ?? null, password);
     if (!ok || !user) {
       // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
-      await recordFailedPassword(db, where, clock.now());
+      const counted = await recordFailedPassword(db, where, clock.now());
+      // Unlocked when read, locked now: this attempt locked it, so the owner gets an unlock link.
+      if (user && !user.lockedAt && counted?.lockedAt) await sendUnlockEmail(deps, user);
       fail('auth_invalid_credentials');
     }
     return user;
