@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   permission_key_reserved: spec(400, 'ValidationError', 'Permission keys starting with fe. are reserved for built-in permissions'),
   group_user_ids_invalid: spec(400, 'ValidationError', 'One or more users are not members of this tenant'),
   application_not_assigned: spec(400, 'ValidationError', 'The user is not assigned to this application in that tenant'),
+  identity_config_fixed: spec(400, 'ValidationError', 'This setting is fixed by the server configuration'),
+  unlock_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired unlock token'),
   // authentication
   auth_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid authentication'),
   auth_vendor_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid client credentials'),
@@ -72,6 +74,7 @@ export const ERROR_CODES = {
   user_no_tenant_access: spec(403, 'ForbiddenError', 'User has no active membership in a tenant'),
   user_not_member_of_tenant: spec(403, 'ForbiddenError', 'User is not a member of this tenant'),
   signup_disabled: spec(403, 'ForbiddenError', 'Sign up is disabled'),
+  passwordless_method_disabled: spec(403, 'ForbiddenError', 'This login method is disabled'),
   api_token_exceeds_grantor: spec(403, 'ForbiddenError', 'A token cannot be given permissions its creator does not hold'),
   role_exceeds_grantor: spec(403, 'ForbiddenError', 'Cannot grant permissions the caller does not hold'),
   role_vendor_managed: spec(403, 'ForbiddenError', 'Vendor-wide roles are managed by the vendor'),

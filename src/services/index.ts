@@ -1,6 +1,7 @@
 // Wires the services once per app. Transports receive this object, never the database.
 import type { Deps } from './deps.ts';
 import { createApiTokensService } from './api-tokens/api-tokens.service.ts';
+import { createAccessTokensService } from './api-tokens/access-tokens.service.ts';
 import { createAuthService } from './auth/auth.service.ts';
 import { createPasswordlessService } from './auth/passwordless.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
@@ -25,7 +26,9 @@ import { createEmailChangeService } from './users/email-change.service.ts';
 import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
+import { createUnlockService } from './users/unlock.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
+import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -60,6 +63,9 @@ export function createServices(deps: Deps) {
     smsLogin: createSmsLoginService({ ...deps, login: auth.loginProvenUser }),
     /** The development SMS outbox; null when a provider delivers (or nothing can). */
     smsOutbox: () => deps.sms.outbox,
+    accessTokens: createAccessTokensService(deps),
+    identityConfig: createIdentityConfigService(deps),
+    unlock: createUnlockService(deps),
   };
 }
 

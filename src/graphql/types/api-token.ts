@@ -105,18 +105,18 @@ const CreateUserApiTokenInput = builder.inputType('CreateUserApiTokenInput', {
 });
 
 /** Tenant a management call may act in: any for the vendor, only its own otherwise. */
-function tenantForManagement(ctx: GraphQLContext, requested: string | null | undefined): string {
+export function tenantForManagement(ctx: GraphQLContext, requested: string | null | undefined): string {
   if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? fail('tenant_header_required');
   const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
   if (requested && requested !== own) fail('auth_forbidden');
   return own;
 }
 
-const grantorOf = (ctx: GraphQLContext): Grantor =>
+export const grantorOf = (ctx: GraphQLContext): Grantor =>
   ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken' ? { permissions: ctx.principal.permissions } : null;
 
 /** The acting user and the tenant their user tokens live in (frontegg-tenant-id for a vendor call). */
-function tokenOwner(ctx: GraphQLContext) {
+export function tokenOwner(ctx: GraphQLContext) {
   const userId = actingUserId(ctx) ?? fail('auth_unauthenticated');
   const tenantId = ctx.principal.kind === 'vendor' ? (ctx.headerTenantId ?? fail('tenant_header_required')) : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
   return { userId, tenantId };

@@ -1,7 +1,9 @@
 import type { RouteDefinition } from '../define-route.ts';
+import { accessTokenRoutes } from './access-tokens.routes.ts';
 import { accountRecoveryRoutes } from './account-recovery.routes.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { identityConfigRoutes } from './identity-config.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
 import { mfaLoginRoutes } from './mfa-login.routes.ts';
 import { mfaPolicyRoutes } from './mfa-policy.routes.ts';
@@ -11,11 +13,31 @@ import { phoneNumberRoutes } from './phone-numbers.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { smsRoutes } from './sms.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
+import { unlockRoutes } from './unlock.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { applicationRoutes } from './applications.routes.ts';
 import { groupRoutes } from './groups.routes.ts';
 import { roleRoutes } from './roles.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...mfaLoginRoutes, ...mfaPolicyRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...roleRoutes, ...groupRoutes, ...applicationRoutes,
-  ...phoneNumberRoutes, ...smsRoutes];
+export const routes: readonly RouteDefinition[] = [
+  ...authRoutes,
+  ...userRoutes,
+  ...tenantRoutes,
+  ...sessionRoutes,
+  ...apiTokenRoutes,
+  ...passwordRoutes,
+  ...mfaRoutes,
+  ...mfaLoginRoutes,
+  ...mfaPolicyRoutes,
+  ...accountRecoveryRoutes,
+  ...passwordlessRoutes,
+  ...roleRoutes,
+  ...groupRoutes,
+  ...applicationRoutes,
+  ...phoneNumberRoutes,
+  ...smsRoutes,
+  ...accessTokenRoutes,
+  ...identityConfigRoutes,
+  ...unlockRoutes,
+];

@@ -65,7 +65,7 @@ interface Grants {
 }
 
 /** Roles must be vendor-wide or the tenant's own; permissions must exist and be assignable. Roles win over permissions (Frontegg). */
-async function resolveGrants(tx: Tx, tenantId: string, roleIds: string[] | null | undefined, permissionRefs: string[] | null | undefined): Promise<Grants> {
+export async function resolveGrants(tx: Tx, tenantId: string, roleIds: string[] | null | undefined, permissionRefs: string[] | null | undefined): Promise<Grants> {
   if (roleIds?.length) {
     const ids = [...new Set(roleIds)];
     const roles = await tx.role.findMany({
@@ -86,7 +86,7 @@ async function resolveGrants(tx: Tx, tenantId: string, roleIds: string[] | null 
   return { roleIds: [], permissionIds: found.map((p) => p.id), permissionKeys: found.map((p) => p.key) };
 }
 
-function checkGrantor(grantor: Grantor, keys: readonly string[]) {
+export function checkGrantor(grantor: Grantor, keys: readonly string[]) {
   if (grantor && keys.some((k) => !grantor.permissions.includes(k))) fail('api_token_exceeds_grantor');
 }
 

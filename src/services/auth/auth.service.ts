@@ -5,11 +5,13 @@ import { DomainError, fail } from '../../errors/domain-errors.ts';
 import { InvalidTokenError as JwtInvalidTokenError } from '../../platform/jwt.ts';
 import { Prisma } from '../../platform/db.ts';
 import { API_TOKEN_TYPES, apiTokenPrincipal, type ApiTokenPrincipal } from '../api-tokens/api-token-jwt.ts';
+import { ACCESS_TOKEN_TYPES, accessTokenPrincipal } from '../api-tokens/access-tokens.service.ts';
 import type { Deps } from '../deps.ts';
 import type { MfaChallenge } from '../mfa/mfa.service.ts';
 import { mfaStepAtLogin } from '../mfa/mfa-login.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization, tenantAuthorizationSql, type TenantAuthorization } from '../roles/authorization.service.ts';
+import { sendUnlockEmail } from '../users/unlock.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
 import { sendActivationEmail } from '../users/activation.service.ts';
@@ -195,7 +197,9 @@ export function createAuthService(deps: AuthDeps) {
     const ok = await hasher.verify(found?.passwordHash ?? null, password);
     if (!ok || !found) {
       // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
-      await recordFailedPassword(db, where, clock.now());
+      const counted = await recordFailedPassword(db, where, clock.now());
+      // Unlocked when read, locked now: this attempt locked it, so the owner gets an unlock link.
+      if (found && !found.user.lockedAt && counted?.lockedAt) await sendUnlockEmail(deps, found.user);
       fail('auth_invalid_credentials');
     }
     return found;
@@ -333,11 +337,13 @@ export function createAuthService(deps: AuthDeps) {
         const claims = await keys.current.verify<{ tenantId?: unknown; tenantIds?: unknown; sid?: unknown; roles?: unknown; permissions?: unknown }>(token, {
           issuer: config.issuer,
           audience: vendor.clientId,
-          types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES],
+          types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES, ...ACCESS_TOKEN_TYPES],
           now: clock.now(),
         });
         if (claims.type === VENDOR_TOKEN_TYPE) return { kind: 'vendor', clientId: claims.sub };
         if ((API_TOKEN_TYPES as readonly string[]).includes(claims.type)) return apiTokenPrincipal(claims) ?? fail('auth_token_invalid');
+        // Access tokens are revocable: their row is looked up (and their roles resolved) at every use.
+        if ((ACCESS_TOKEN_TYPES as readonly string[]).includes(claims.type)) return await accessTokenPrincipal(deps, token, claims, clock.now());
         const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
         if (typeof claims.tenantId !== 'string' || typeof claims.sid !== 'string') fail('auth_token_invalid');
         return {

@@ -9,6 +9,7 @@ import type { Deps } from '../deps.ts';
 import { magicLinkLink, renderLoginCodeTemplate, renderTemplate } from '../mail/templates.ts';
 import { assertMailAvailable, checkCode, deliver, replaceOutstandingToken } from '../users/account-tokens.ts';
 import { emailSchema, parseInput } from '../validation.ts';
+import { assertPasswordlessMethodEnabled } from '../policies/passwordless-methods.ts';
 
 /** How long a magic link works. */
 export const MAGIC_LINK_TTL_MS = 15 * 60 * 1000;
@@ -54,6 +55,8 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
     /** Emails a 15-minute single-use login link; silent for unknown addresses. */
     async requestMagicLink(raw: { email: string }) {
       const input = parseInput(RequestInput, raw);
+      // Before any lookup: the refusal must not depend on the address.
+      await assertPasswordlessMethodEnabled(db, 'magicLink');
       assertMailAvailable(deps);
       const user = await findUser(input.email);
       if (user) {
@@ -67,6 +70,8 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
     /** Logs in through a magic link (once). The answer may be the MFA step instead of a session. */
     async loginWithMagicLink(raw: { token: string }, client: ClientInfo): Promise<TLogin> {
       const input = parseInput(MagicLinkInput, raw);
+      // Turning the method off also stops links already sent.
+      await assertPasswordlessMethodEnabled(db, 'magicLink');
       const row = await db.oneTimeToken.findUnique({
         where: { tokenHash: secrets.hashToken(input.token) },
         select: { id: true, type: true, userId: true, usedAt: true, expiresAt: true },
@@ -81,6 +86,7 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
     /** Emails a 10-minute 6-digit login code; silent for unknown addresses. */
     async requestLoginCode(raw: { email: string }) {
       const input = parseInput(RequestInput, raw);
+      await assertPasswordlessMethodEnabled(db, 'code');
       assertMailAvailable(deps);
       const user = await findUser(input.email);
       if (user) {
@@ -97,6 +103,7 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
      */
     async loginWithCode(raw: { email: string; code: string }, client: ClientInfo): Promise<TLogin> {
       const input = parseInput(CodeInput, raw);
+      await assertPasswordlessMethodEnabled(db, 'code');
       const user = await findUser(input.email);
       if (!user) fail('passwordless_code_invalid');
       const row = await db.oneTimeToken.findFirst({

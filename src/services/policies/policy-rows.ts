@@ -24,3 +24,17 @@ export async function upsertPolicyRow(db: Tx, type: PolicyType, tenantId: string
   const id = vendorPolicyRowId(type);
   await db.policy.upsert({ where: { id }, create: { id, type, tenantId: null, config }, update: { config } });
 }
+
+/**
+ * Merges `patch` into the vendor row's config in one INSERT … ON CONFLICT statement (jsonb `||`),
+ * so two settings written at once by different callers both survive. Returns the merged config.
+ */
+export async function mergeVendorPolicyConfig(db: Tx, type: PolicyType, patch: Prisma.InputJsonObject, now: Date) {
+  const id = vendorPolicyRowId(type);
+  const rows = await db.$queryRaw<Array<{ config: unknown }>>`
+    INSERT INTO "Policy" (id, type, "tenantId", enabled, config, "createdAt", "updatedAt")
+    VALUES (${id}, ${type}::"PolicyType", NULL, true, ${JSON.stringify(patch)}::jsonb, ${now}, ${now})
+    ON CONFLICT (id) DO UPDATE SET config = "Policy".config || EXCLUDED.config, "updatedAt" = EXCLUDED."updatedAt"
+    RETURNING config`;
+  return rows[0]!.config;
+}

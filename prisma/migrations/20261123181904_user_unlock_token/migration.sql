@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "OneTimeTokenType" ADD VALUE 'USER_UNLOCK';

@@ -1,0 +1,181 @@
+// Frontegg's access tokens: account (tenant) access tokens and user (personal) access tokens. The
+// secret is a bearer JWT, shown in the creation response only; deleting a token revokes it.
+import { z } from 'zod';
+import {
+  RestActiveUserAccessTokensDocument,
+  RestCreateTenantAccessTokenDocument,
+  RestCreateUserAccessTokenDocument,
+  RestDeleteTenantAccessTokenDocument,
+  RestDeleteUserAccessTokenDocument,
+  RestMyAccessTokensDocument,
+  RestTenantAccessTokenDataDocument,
+  RestTenantAccessTokensDocument,
+  RestUserAccessTokenDataDocument,
+  type AccessTokenDataFieldsFragment,
+  type AccessTokenFieldsFragment,
+} from '../../generated/graphql.ts';
+import { defineRoute } from '../define-route.ts';
+
+const str = z.string();
+const tenantHeader = z.object({
+  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
+});
+const userHeaders = tenantHeader.extend({
+  'frontegg-user-id': str.optional().describe('The user a vendor call acts for; user tokens act for their own user'),
+});
+const vendorTenantHeader = z.object({ 'frontegg-tenant-id': str.describe('The tenant the token belongs to') });
+const idParams = z.object({ id: str });
+const expiresInMinutes = z.number().int().nullish();
+
+const tenantAccessToken = (t: AccessTokenFieldsFragment) => ({
+  id: t.id,
+  description: t.description ?? undefined,
+  createdAt: t.createdAt,
+  expires: t.expiresAt ?? undefined,
+  roleIds: t.roles.map((r) => r.id),
+  createdByUserId: t.createdById ?? undefined,
+});
+
+const userAccessToken = (t: AccessTokenFieldsFragment) => ({
+  id: t.id,
+  description: t.description ?? undefined,
+  createdAt: t.createdAt,
+  expires: t.expiresAt ?? undefined,
+});
+
+const tokenData = (d: AccessTokenDataFieldsFragment) => ({
+  id: d.id,
+  tenantId: d.tenantId,
+  ...(d.userId ? { userId: d.userId } : {}),
+  roles: d.roles,
+  permissions: d.permissions,
+  createdAt: d.createdAt,
+  expires: d.expiresAt ?? undefined,
+});
+
+export const accessTokenRoutes = [
+  defineRoute({
+    service: 'identity',
+    method: 'POST',
+    path: '/resources/tenants/access-tokens/v1',
+    summary: 'Create account (tenant) access token; the secret (a bearer token) is shown only here',
+    tags: ['Access tokens'],
+    headers: tenantHeader,
+    body: z.object({ description: str.nullish(), expiresInMinutes, roleIds: z.array(str).nullish() }),
+    document: RestCreateTenantAccessTokenDocument,
+    variables: ({ body, headers }) => ({ input: { ...body, tenantId: headers.get('frontegg-tenant-id') } }),
+    result: (d) => d.createTenantAccessToken,
+    response: (r) => ('secret' in r ? { ...tenantAccessToken(r.token), secret: r.secret } : r),
+    status: 201,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/tenants/access-tokens/v1',
+    summary: 'Get account (tenant) access tokens (never their secrets)',
+    tags: ['Access tokens'],
+    headers: tenantHeader,
+    document: RestTenantAccessTokensDocument,
+    variables: ({ headers }) => ({ tenantId: headers.get('frontegg-tenant-id') }),
+    result: (d) => d.tenantAccessTokens,
+    response: (r) => ({ accessTokens: r.map(tenantAccessToken) }),
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'DELETE',
+    path: '/resources/tenants/access-tokens/v1/{id}',
+    summary: 'Delete (revoke) account (tenant) access token',
+    tags: ['Access tokens'],
+    headers: tenantHeader,
+    params: idParams,
+    document: RestDeleteTenantAccessTokenDocument,
+    variables: ({ params, headers }) => ({ id: params.id, tenantId: headers.get('frontegg-tenant-id') }),
+    result: (d) => d.deleteTenantAccessToken,
+    response: () => ({}),
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'POST',
+    path: '/resources/users/access-tokens/v1',
+    summary: 'Create user access token; the secret (a bearer token) is shown only here',
+    tags: ['Access tokens'],
+    headers: userHeaders,
+    body: z.object({ description: str.nullish(), expiresInMinutes }),
+    document: RestCreateUserAccessTokenDocument,
+    variables: ({ body }) => ({ input: body }),
+    result: (d) => d.createUserAccessToken,
+    response: (r) => ('secret' in r ? { ...userAccessToken(r.token), secret: r.secret } : r),
+    status: 201,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/users/access-tokens/v1',
+    summary: 'Get user access tokens (never their secrets)',
+    tags: ['Access tokens'],
+    headers: userHeaders,
+    document: RestMyAccessTokensDocument,
+    variables: () => ({}),
+    result: (d) => d.myAccessTokens,
+    response: (r) => ({ accessTokens: r.map(userAccessToken) }),
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'DELETE',
+    path: '/resources/users/access-tokens/v1/{id}',
+    summary: 'Delete (revoke) user access token by token ID',
+    tags: ['Access tokens'],
+    headers: userHeaders,
+    params: idParams,
+    document: RestDeleteUserAccessTokenDocument,
+    variables: ({ params }) => ({ id: params.id }),
+    result: (d) => d.deleteUserAccessToken,
+    response: () => ({}),
+    status: 200,
+  }),
+  // Literal before parameter: /active must not be read as a token id.
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/vendor-only/users/access-tokens/v1/active',
+    summary: "Get the tenant's user access tokens that have not expired (vendor only)",
+    tags: ['Vendor only'],
+    headers: vendorTenantHeader,
+    document: RestActiveUserAccessTokensDocument,
+    variables: () => ({}),
+    result: (d) => d.activeUserAccessTokens,
+    response: (r) => ({ accessTokens: r.map((t) => ({ ...userAccessToken(t), userId: t.userId ?? undefined, tenantId: t.tenantId })) }),
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/vendor-only/users/access-tokens/v1/{id}',
+    summary: 'Get user access token data: tenant, user, roles and permissions now (vendor only; never the secret)',
+    tags: ['Vendor only'],
+    headers: vendorTenantHeader,
+    params: idParams,
+    document: RestUserAccessTokenDataDocument,
+    variables: ({ params }) => ({ id: params.id }),
+    result: (d) => d.userAccessTokenData,
+    response: tokenData,
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/vendor-only/tenants/access-tokens/v1/{id}',
+    summary: 'Get account (tenant) access token data: tenant, roles and permissions now (vendor only; never the secret)',
+    tags: ['Vendor only'],
+    headers: vendorTenantHeader,
+    params: idParams,
+    document: RestTenantAccessTokenDataDocument,
+    variables: ({ params }) => ({ id: params.id }),
+    result: (d) => d.tenantAccessTokenData,
+    response: tokenData,
+    status: 200,
+  }),
+];
