@@ -2,6 +2,7 @@ import type { RouteDefinition } from '../define-route.ts';
 import { accountRecoveryRoutes } from './account-recovery.routes.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
+import { hierarchyRoutes } from './hierarchy.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
 import { passwordRoutes } from './passwords.routes.ts';
 import { passwordlessRoutes } from './passwordless.routes.ts';
@@ -10,4 +11,4 @@ import { tenantRoutes } from './tenants.routes.ts';
 import { userRoutes } from './users.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...hierarchyRoutes];
