@@ -25,6 +25,11 @@ export interface GraphQLContext {
   /** Frontegg headers: a vendor token acts on this tenant / user. */
   headerTenantId: string | null;
   headerUserId: string | null;
+  /**
+   * A sub-tenant a user token acts in instead of its own tenant: frontegg-tenant-id named a
+   * tenant below the token's tenant and sub-tenant access allows it (see actingTenantId).
+   */
+  subTenantId: string | null;
   client: ClientInfo;
   refreshCookie: { read(): string | null; set(token: string): void; clear(): void };
   /** Remember-this-device after MFA: HttpOnly, lives as long as the policy's mfaDeviceExpiration. */
@@ -59,11 +64,20 @@ export async function createContext(request: Request, deps: ContextDeps): Promis
     authError = error.code;
   }
   const { name, deviceName = name.replace(/^fe_refresh_/, 'fe_device_'), ...cookieOptions } = deps.cookie;
+  const headerTenantId = header(h, 'frontegg-tenant-id');
+  // Sub-tenant access is decided here, once, for every field that reads actingTenantId: a header
+  // naming another tenant is honoured only when the rule allows it, and ignored otherwise (the
+  // call then acts in the token's own tenant, where a foreign id finds nothing).
+  let subTenantId: string | null = null;
+  if (principal.kind === 'user' && headerTenantId && headerTenantId !== principal.tenantId) {
+    if (await deps.services.tenants.canActInSubTenant(principal.userId, principal.tenantId, headerTenantId)) subTenantId = headerTenantId;
+  }
   return {
     services: deps.services,
     principal,
     authError,
-    headerTenantId: header(h, 'frontegg-tenant-id'),
+    headerTenantId,
+    subTenantId,
     headerUserId: header(h, 'frontegg-user-id'),
     client: {
       userAgent: header(h, 'user-agent'),
@@ -93,11 +107,13 @@ export function actingUserId(ctx: GraphQLContext): string | null {
 
 /**
  * The tenant a call acts in: the token's tenant, or the frontegg-tenant-id of a vendor call.
- * An API token acts only in its own tenant; it has no acting user, so self-service fields
- * (scope `actor`) stay with people.
+ * A user with sub-tenant access acts in the sub-tenant its frontegg-tenant-id names (with the
+ * roles of its own tenant, as in Frontegg). An API token acts only in its own tenant; it has no
+ * acting user, so self-service fields (scope `actor`) stay with people.
  */
 export function actingTenantId(ctx: GraphQLContext): string | null {
-  if (ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') return ctx.principal.tenantId;
+  if (ctx.principal.kind === 'user') return ctx.subTenantId ?? ctx.principal.tenantId;
+  if (ctx.principal.kind === 'apiToken') return ctx.principal.tenantId;
   if (ctx.principal.kind === 'vendor') return ctx.headerTenantId;
   return null;
 }

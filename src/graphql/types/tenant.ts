@@ -1,5 +1,54 @@
+import DataLoader from 'dataloader';
+import { fail } from '../../errors/domain-errors.ts';
+import type { TenantTree as TenantTreeShape } from '../../services/tenants/tenants.service.ts';
 import { builder } from '../builder.ts';
+import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
+
+const HIERARCHY_READ = 'fe.account-hierarchy.read.subAccount';
+const HIERARCHY_WRITE = 'fe.account-hierarchy.write.subAccount';
+
+/**
+ * Fields that show what is inside a tenant (its users, roles): the vendor, or a caller acting in
+ * that very tenant with the permission. A sub-tenant reached through `subTenants`/`parent` is
+ * another tenant: its insides stay closed unless sub-tenant access made it the acting tenant.
+ */
+const insideTenant = (permission: string) => (tenant: { id: string }, _args: unknown, ctx: GraphQLContext) =>
+  ctx.principal.kind === 'vendor' || (tenant.id === actingTenantId(ctx) && { permission });
+
+/** Per-request batching of ancestor chains: a list of tenants asking `ancestors` costs two queries. */
+const ancestorLoaders = new WeakMap<GraphQLContext, DataLoader<string, TenantRow[]>>();
+type TenantRow = Awaited<ReturnType<GraphQLContext['services']['tenants']['findByIds']>>[number];
+function ancestorLoader(ctx: GraphQLContext) {
+  let loader = ancestorLoaders.get(ctx);
+  if (!loader) {
+    loader = new DataLoader(async (ids: readonly string[]) => {
+      const chains = await ctx.services.tenants.ancestorIds(ids);
+      const rows = await ctx.services.tenants.findByIds([...new Set([...chains.values()].flat())]);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => (chains.get(id) ?? []).map((a) => byId.get(a)).filter((r): r is TenantRow => !!r));
+    });
+    ancestorLoaders.set(ctx, loader);
+  }
+  return loader;
+}
+
+/**
+ * The tenant a hierarchy call is about. The vendor names any (argument, else frontegg-tenant-id);
+ * other callers get their acting tenant, or a tenant below it. Outside their sub-tree: not found.
+ */
+async function hierarchyTenant(ctx: GraphQLContext, requested: string | null | undefined): Promise<string> {
+  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? fail('tenant_header_required');
+  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
+  if (!requested || requested === own) return own;
+  if (!(await ctx.services.tenants.isWithin(own, requested))) fail('tenant_not_found');
+  return requested;
+}
+
+const actingUserIdOrFail = (ctx: GraphQLContext) => actingUserId(ctx) ?? fail('auth_unauthenticated');
+
+/** Null for the vendor (no restriction), else the tenant whose sub-tree the caller may change. */
+const writeScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 export const Tenant = builder.prismaObject('Tenant', {
   description: 'An account (Frontegg "tenant"): a customer organisation, possibly inside a parent tenant.',
@@ -8,7 +57,34 @@ export const Tenant = builder.prismaObject('Tenant', {
     name: t.exposeString('name'),
     parentId: t.exposeID('parentId', { nullable: true }),
     parent: t.relation('parent', { nullable: true }),
-    subTenants: t.relation('children', { description: 'Direct sub-tenants.' }),
+    subTenants: t.relatedConnection('children', {
+      description: 'Direct sub-tenants, oldest first.',
+      cursor: 'id',
+      totalCount: true,
+      nullable: true,
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      authScopes: { $any: { vendor: true, permission: HIERARCHY_READ } },
+    }),
+    users: t.relatedConnection('memberships', {
+      description: "The tenant's memberships (each with its user and roles), oldest first.",
+      cursor: 'id',
+      totalCount: true,
+      nullable: true,
+      query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+      authScopes: insideTenant('fe.secure.read.users'),
+    }),
+    userCount: t.int({
+      nullable: true,
+      select: { _count: { select: { memberships: true } } },
+      authScopes: insideTenant('fe.secure.read.users'),
+      resolve: (tenant) => tenant._count.memberships,
+    }),
+    roles: t.relation('roles', {
+      description: "The tenant's own roles (vendor-wide roles are not listed here).",
+      nullable: true,
+      query: { orderBy: [{ level: 'asc' }, { key: 'asc' }] },
+      authScopes: insideTenant('fe.secure.read.roles'),
+    }),
     metadata: t.expose('metadata', { type: 'JSONObject' }),
     website: t.exposeString('website', { nullable: true }),
     logoUrl: t.exposeString('logoUrl', { nullable: true }),
@@ -24,6 +100,14 @@ export const Tenant = builder.prismaObject('Tenant', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
+
+builder.prismaObjectField(Tenant, 'ancestors', (t) =>
+  t.field({
+    type: [Tenant],
+    description: 'Parent, grand-parent, … up to the root (nearest first).',
+    resolve: (tenant, _args, ctx) => ancestorLoader(ctx).load(tenant.id),
+  }),
+);
 
 type InputFieldBuilder = Parameters<NonNullable<Parameters<typeof builder.inputType>[1]['fields']>>[0];
 
@@ -51,17 +135,126 @@ const CreateTenantInput = builder.inputType('CreateTenantInput', {
   }),
 });
 
+const CreateSubTenantInput = builder.inputType('CreateSubTenantInput', {
+  fields: (t) => ({
+    tenantId: t.id({ required: false, description: 'Choose the id; a UUID is generated otherwise.' }),
+    name: t.string(),
+    parentTenantId: t.id(),
+    ...tenantProfileFields(t),
+  }),
+});
+
 const UpdateTenantInput = builder.inputType('UpdateTenantInput', {
   fields: (t) => ({ name: t.string({ required: false }), ...tenantProfileFields(t) }),
 });
+
+const TenantTree = builder.objectRef<TenantTreeShape>('TenantTree').implement({
+  description: 'A sub-tree of tenants: its root and every tenant below it (nest them by parentId).',
+  fields: (t) => ({
+    root: t.field({ type: Tenant, resolve: (tree) => tree.root }),
+    descendants: t.field({ type: [Tenant], description: 'Oldest first.', resolve: (tree) => tree.descendants }),
+  }),
+});
+
+const SubTenantSearchResult = builder
+  .objectRef<{ items: TenantRow[]; total: number; limit: number }>('SubTenantSearchResult')
+  .implement({
+    fields: (t) => ({
+      items: t.field({ type: [Tenant], resolve: (r) => r.items }),
+      total: t.exposeInt('total'),
+      limit: t.exposeInt('limit'),
+    }),
+  });
+
+const TenantUserCount = builder.objectRef<{ tenantId: string; totalUsers: number }>('TenantUserCount').implement({
+  fields: (t) => ({ tenantId: t.exposeID('tenantId'), totalUsers: t.exposeInt('totalUsers') }),
+});
+
+const SubTenantAccess = builder
+  .objectRef<{ userId: string; tenantId: string; subTenantAccess: boolean }>('SubTenantAccess')
+  .implement({
+    fields: (t) => ({
+      userId: t.exposeID('userId'),
+      tenantId: t.exposeID('tenantId'),
+      subTenantAccess: t.exposeBoolean('subTenantAccess'),
+    }),
+  });
+
+const SubTenantSortBy = builder.enumType('SubTenantSortBy', { values: ['name', 'createdAt', 'tenantId'] as const });
+const SortOrder = builder.enumType('SubTenantSortOrder', { values: ['ASC', 'DESC'] as const });
 
 builder.queryFields((t) => ({
   tenant: t.prismaField({
     type: 'Tenant',
     nullable: true,
-    authScopes: { vendor: true },
+    description:
+      'A tenant by id: any for the vendor; for others their acting tenant, or one below it with the sub-account read permission.',
+    authScopes: { authenticated: true },
     args: { id: t.arg.id() },
-    resolve: (query, _root, { id }, ctx) => ctx.services.tenants.findById(id, query),
+    resolve: async (query, _root, { id }, ctx) => {
+      if (ctx.principal.kind !== 'vendor') {
+        const own = actingTenantId(ctx);
+        if (!own) return null;
+        const visible =
+          id === own ||
+          ((ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') &&
+            ctx.principal.permissions.includes(HIERARCHY_READ) &&
+            (await ctx.services.tenants.isWithin(own, id)));
+        if (!visible) return null;
+      }
+      return ctx.services.tenants.findById(id, query);
+    },
+  }),
+  tenantTree: t.field({
+    type: TenantTree,
+    description: 'The sub-tree below a tenant (default: the tenant the call acts in).',
+    authScopes: { $any: { vendor: true, permission: HIERARCHY_READ } },
+    args: { rootId: t.arg.id({ required: false }) },
+    resolve: async (_root, { rootId }, ctx) => ctx.services.tenants.tree(await hierarchyTenant(ctx, rootId)),
+  }),
+  subTenants: t.field({
+    type: [Tenant],
+    description: 'Every tenant below a tenant (default: the acting tenant), oldest first.',
+    authScopes: { $any: { vendor: true, permission: HIERARCHY_READ } },
+    args: { tenantId: t.arg.id({ required: false }) },
+    resolve: async (_root, { tenantId }, ctx) => ctx.services.tenants.descendants(await hierarchyTenant(ctx, tenantId)),
+  }),
+  searchSubTenants: t.field({
+    type: SubTenantSearchResult,
+    description: 'A page of the tenants below a tenant (default: the acting tenant), filtered by name or id.',
+    authScopes: { $any: { vendor: true, permission: HIERARCHY_READ } },
+    args: {
+      tenantId: t.arg.id({ required: false }),
+      filter: t.arg.string({ required: false }),
+      limit: t.arg.int({ required: false }),
+      offset: t.arg.int({ required: false }),
+      sortBy: t.arg({ type: SubTenantSortBy, required: false }),
+      order: t.arg({ type: SortOrder, required: false }),
+    },
+    resolve: async (_root, { tenantId, ...search }, ctx) => ctx.services.tenants.searchDescendants(await hierarchyTenant(ctx, tenantId), search),
+  }),
+  tenantAncestors: t.field({
+    type: [Tenant],
+    description: 'The parents of a tenant (default: the acting tenant), nearest first.',
+    authScopes: { authenticated: true },
+    args: { tenantId: t.arg.id({ required: false }) },
+    resolve: async (_root, { tenantId }, ctx) => ctx.services.tenants.ancestors(await hierarchyTenant(ctx, tenantId)),
+  }),
+  tenantUserCounts: t.field({
+    type: [TenantUserCount],
+    description: 'Members per tenant. Non-vendor callers may count their acting tenant and the tenants below it.',
+    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    args: { tenantIds: t.arg.idList() },
+    resolve: async (_root, { tenantIds }, ctx) => {
+      for (const id of tenantIds) await hierarchyTenant(ctx, id);
+      return ctx.services.tenants.userCounts(tenantIds);
+    },
+  }),
+  myTenantHierarchy: t.field({
+    type: [TenantTree],
+    description: "The current user's tenants, each with the sub-tenants sub-tenant access lets the user enter.",
+    authScopes: { actor: true },
+    resolve: (_root, _args, ctx) => ctx.services.tenants.userHierarchy(actingUserIdOrFail(ctx)),
   }),
   tenants: t.prismaConnection({
     type: 'Tenant',
@@ -90,6 +283,65 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateTenantInput }) },
     resolve: (query, _root, { id, input }, ctx) => ctx.services.tenants.update(id, input, query),
+  }),
+  setTenantMetadata: t.prismaField({
+    type: 'Tenant',
+    description: "Vendor only: merges keys into a tenant's metadata.",
+    authScopes: { vendor: true },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { id: t.arg.id(), metadata: t.arg({ type: 'JSONObject' }) },
+    resolve: (query, _root, { id, metadata }, ctx) => ctx.services.tenants.setMetadata(id, metadata, query),
+  }),
+  deleteTenantMetadata: t.prismaField({
+    type: 'Tenant',
+    description: "Vendor only: removes one key of a tenant's metadata.",
+    authScopes: { vendor: true },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { id: t.arg.id(), key: t.arg.string() },
+    resolve: (query, _root, { id, key }, ctx) => ctx.services.tenants.deleteMetadataKey(id, key, query),
+  }),
+  createSubTenant: t.prismaField({
+    type: 'Tenant',
+    description: 'Creates a tenant below parentTenantId; a tenant admin only inside its own sub-tree.',
+    authScopes: { $any: { vendor: true, permission: HIERARCHY_WRITE } },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { input: t.arg({ type: CreateSubTenantInput }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const tenant = await ctx.services.tenants.createSubTenant(input, writeScope(ctx));
+      return (await ctx.services.tenants.findById(tenant.id, query))!;
+    },
+  }),
+  updateSubTenant: t.prismaField({
+    type: 'Tenant',
+    description: 'Updates a sub-tenant; a tenant admin only below its own tenant.',
+    authScopes: { $any: { vendor: true, permission: HIERARCHY_WRITE } },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { id: t.arg.id(), input: t.arg({ type: UpdateTenantInput }) },
+    resolve: (query, _root, { id, input }, ctx) => ctx.services.tenants.updateSubTenant(id, input, writeScope(ctx), query),
+  }),
+  deleteSubTenant: t.field({
+    type: 'Boolean',
+    description: 'Deletes a sub-tenant with its own rows; refused while it has sub-tenants of its own.',
+    authScopes: { $any: { vendor: true, permission: HIERARCHY_WRITE } },
+    errors: { types: MUTATION_ERRORS },
+    args: { id: t.arg.id() },
+    resolve: async (_root, { id }, ctx) => {
+      await ctx.services.tenants.deleteSubTenant(id, writeScope(ctx));
+      return true;
+    },
+  }),
+  setSubTenantAccess: t.field({
+    type: SubTenantAccess,
+    description:
+      "Lets a member of a tenant act in that tenant's sub-tenants (when the vendor allows sub-tenant access), or stops it.",
+    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { userId: t.arg.id(), allowAccess: t.arg.boolean(), tenantId: t.arg.id({ required: false }) },
+    resolve: (_root, { userId, allowAccess, tenantId }, ctx) => {
+      const own = ctx.principal.kind === 'vendor' ? (tenantId ?? ctx.headerTenantId ?? fail('tenant_header_required')) : actingTenantId(ctx);
+      if (!own || (ctx.principal.kind !== 'vendor' && tenantId && tenantId !== own)) fail('auth_forbidden');
+      return ctx.services.tenants.setSubTenantAccess(own, userId, allowAccess);
+    },
   }),
   deleteTenant: t.field({
     type: 'Boolean',

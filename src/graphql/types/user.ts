@@ -11,6 +11,8 @@ export const TenantMembership = builder.prismaObject('UserTenant', {
     id: t.exposeID('id'),
     tenantId: t.exposeID('tenantId'),
     tenant: t.relation('tenant'),
+    user: t.relation('user'),
+    subTenantAccess: t.exposeBoolean('subTenantAccess', { description: "May act in the tenant's sub-tenants (if the vendor allows it)." }),
     disabled: t.exposeBoolean('disabled'),
     activatedForTenant: t.exposeBoolean('activatedForTenant'),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'Set for temporary users.' }),

@@ -4,12 +4,15 @@
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
-const VendorSettings = builder.objectRef<{ allowSignUps: boolean; forceEmailVerification: boolean }>('VendorSettings').implement({
+const VendorSettings = builder.objectRef<{ allowSignUps: boolean; forceEmailVerification: boolean; subTenantAccessAllowed: boolean }>('VendorSettings').implement({
   fields: (t) => ({
     allowSignUps: t.exposeBoolean('allowSignUps', { description: 'Whether POST /users/v1/signUp creates accounts.' }),
     forceEmailVerification: t.exposeBoolean('forceEmailVerification', {
       description:
         'Users must verify their email before logging in; every sign-up then answers shouldActivate, and a sign-up for a registered email answers the same (no account enumeration) and emails the owner a notice.',
+    }),
+    subTenantAccessAllowed: t.exposeBoolean('subTenantAccessAllowed', {
+      description: 'Users whose membership has sub-tenant access may act in the sub-tenants of their tenant (frontegg-tenant-id).',
     }),
   }),
 });
@@ -19,6 +22,7 @@ const UpdateVendorSettingsInput = builder.inputType('UpdateVendorSettingsInput',
   fields: (t) => ({
     allowSignUps: t.boolean({ required: false }),
     forceEmailVerification: t.boolean({ required: false }),
+    subTenantAccessAllowed: t.boolean({ required: false }),
   }),
 });
 

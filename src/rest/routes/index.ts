@@ -4,6 +4,7 @@ import { accountRecoveryRoutes } from './account-recovery.routes.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { identityConfigRoutes } from './identity-config.routes.ts';
+import { hierarchyRoutes } from './hierarchy.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
 import { mfaLoginRoutes } from './mfa-login.routes.ts';
 import { mfaPolicyRoutes } from './mfa-policy.routes.ts';
@@ -40,4 +41,5 @@ export const routes: readonly RouteDefinition[] = [
   ...accessTokenRoutes,
   ...identityConfigRoutes,
   ...unlockRoutes,
+  ...hierarchyRoutes,
 ];

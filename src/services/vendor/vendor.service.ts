@@ -39,9 +39,10 @@ export async function ensureVendor({ db, secrets, config }: Pick<Deps, 'db' | 's
 const VendorSettingsInput = z.object({
   allowSignUps: z.boolean().nullish(),
   forceEmailVerification: z.boolean().nullish(),
+  subTenantAccessAllowed: z.boolean().nullish(),
 });
 
-const settingsView = { allowSignUps: true, forceEmailVerification: true } as const;
+const settingsView = { allowSignUps: true, forceEmailVerification: true, subTenantAccessAllowed: true } as const;
 
 const VendorCredentialInput = z.object({
   clientId: z.string().min(1).max(255),
@@ -81,6 +82,7 @@ export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' |
       const data = {
         ...(input.allowSignUps != null ? { allowSignUps: input.allowSignUps } : {}),
         ...(input.forceEmailVerification != null ? { forceEmailVerification: input.forceEmailVerification } : {}),
+        ...(input.subTenantAccessAllowed != null ? { subTenantAccessAllowed: input.subTenantAccessAllowed } : {}),
       };
       const { count } = await db.vendorSettings.updateMany({ where: { id: 1 }, data });
       if (count !== 1) fail('vendor_settings_not_found');
