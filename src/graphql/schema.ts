@@ -13,5 +13,6 @@ import './types/session.ts';
 import './types/tenant.ts';
 import './types/user.ts';
 import './types/vendor.ts';
+import './types/webauthn.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

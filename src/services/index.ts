@@ -6,6 +6,7 @@ import { createPasswordlessService } from './auth/passwordless.service.ts';
 import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createMfaService } from './mfa/mfa.service.ts';
+import { createWebAuthnService } from './mfa/webauthn.service.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
 import { createPasswordPoliciesService } from './policies/password-policies.service.ts';
 import { createTenantsService } from './tenants/tenants.service.ts';
@@ -35,6 +36,7 @@ export function createServices(deps: Deps) {
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
     mfa: createMfaService(deps),
+    webauthn: createWebAuthnService({ ...deps, startSession: auth.startSessionFor }),
   };
 }
 

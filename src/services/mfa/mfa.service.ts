@@ -9,6 +9,7 @@ import { randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
+import { MFA_FACTOR_TYPES, webauthnMfaDevicesOf, type WebAuthnDeviceView } from './webauthn-devices.ts';
 
 type MfaDeps = Pick<Deps, 'db' | 'secrets' | 'clock'>;
 type Db = MfaDeps['db'];
@@ -19,7 +20,7 @@ export const MFA_LOGIN_TTL_MS = 10 * 60 * 1000;
 export const MFA_LOGIN_MAX_ATTEMPTS = 5;
 
 /** 10 base32 characters = 50 random bits: too many to guess, so a keyed hash (not argon2) suffices. */
-function newRecoveryCode(): string {
+export function newRecoveryCode(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   return Array.from(randomBytes(10), (b) => alphabet[b & 31]).join('');
 }
@@ -27,7 +28,7 @@ function newRecoveryCode(): string {
 const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
 
 export interface MfaDevicesView {
-  webauthn: { id: string }[];
+  webauthn: WebAuthnDeviceView[];
   phones: { id: string }[];
   authenticators: { id: string; name: string | null; createdAt: Date }[];
   emails: { id: string }[];
@@ -41,13 +42,13 @@ export async function mfaDevicesOf(db: Db, userId: string): Promise<MfaDevicesVi
     select: { id: true, name: true, createdAt: true },
     orderBy: { createdAt: 'asc' },
   });
-  return { webauthn: [], phones: [], authenticators, emails: [] };
+  return { webauthn: await webauthnMfaDevicesOf(db, userId), phones: [], authenticators, emails: [] };
 }
 
 /** Whether a password login must be followed by a second factor. */
 export async function requiresMfa(db: Db, user: { id: string; mfaBypass: boolean }): Promise<boolean> {
   if (user.mfaBypass) return false;
-  return (await db.mfaDevice.count({ where: { userId: user.id, type: 'TOTP', verifiedAt: { not: null } } })) > 0;
+  return (await db.mfaDevice.count({ where: { userId: user.id, type: { in: [...MFA_FACTOR_TYPES] }, verifiedAt: { not: null } } })) > 0;
 }
 
 /**
