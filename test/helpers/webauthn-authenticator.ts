@@ -6,7 +6,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } fr
 import { Encoder } from 'cbor-x';
 
 // Plain CBOR as authenticators write it: byte strings untagged, maps with integer keys untagged.
-const cbor = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true, useTag259ForMaps: false });
+const cbor = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true, mapsAsObjects: false });
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
 const b64u = (b: Buffer) => b.toString('base64url');
