@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
 import { SoftwareAuthenticator } from '../helpers/webauthn-authenticator.ts';
+import type { ManualClock } from '../../src/platform/clock.ts';
 
 let t: TestGatehouse;
 beforeAll(async () => {
@@ -127,7 +128,7 @@ describe('WebAuthn MFA enrolment', () => {
 
     // Expired challenges are dead.
     start = await t.rest('POST', `${U}/enroll`, { token: u.accessToken });
-    (t.clock as { advance(ms: number): void }).advance(5 * 60 * 1000 + 1);
+    (t.clock as ManualClock).advance(5 * 60 * 1000 + 1);
     const expired = await t.rest('POST', `${U}/enroll/verify`, { token: u.accessToken, body: { options: key.create(start.body.options) } });
     expect(expired.status).toBe(400);
 
