@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
 import { SoftwareAuthenticator } from '../helpers/webauthn-authenticator.ts';
 import type { ManualClock } from '../../src/platform/clock.ts';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 
 let t: TestGatehouse;
 beforeAll(async () => {
@@ -363,5 +364,19 @@ describe('passkeys', () => {
     expect((await t.rest('GET', P, { token: u.accessToken })).body).toEqual({ devices: [] });
     const p = await t.rest('POST', `${PL}/prelogin`, { body: {} });
     expect((await t.rest('POST', `${PL}/postlogin`, { body: key.get(p.body.options) })).status).toBe(400);
+  });
+});
+
+describe('relying-party configuration', () => {
+  it('defaults to the app URL host and origin, takes the issuer origin when it is under the RP id, and refuses foreign origins', () => {
+    const split = { GATEHOUSE_ISSUER: 'https://auth.example.com', GATEHOUSE_APP_URL: 'https://app.example.com/' };
+    expect(loadConfig(split).webauthn).toEqual({ rpId: 'app.example.com', rpName: 'Gatehouse', origins: ['https://app.example.com'] });
+    expect(loadConfig({ ...split, GATEHOUSE_WEBAUTHN_RP_ID: 'example.com' }).webauthn.origins).toEqual(['https://app.example.com', 'https://auth.example.com']);
+    expect(loadConfig({ GATEHOUSE_WEBAUTHN_RP_ID: 'example.com', GATEHOUSE_WEBAUTHN_ORIGINS: 'https://a.example.com, https://example.com/' }).webauthn.origins).toEqual([
+      'https://a.example.com',
+      'https://example.com',
+    ]);
+    expect(() => loadConfig({ GATEHOUSE_WEBAUTHN_RP_ID: 'example.com', GATEHOUSE_WEBAUTHN_ORIGINS: 'https://evil-example.com' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...split, GATEHOUSE_WEBAUTHN_RP_ID: 'other.org' })).toThrow(/GATEHOUSE_WEBAUTHN_ORIGINS/);
   });
 });

@@ -149,6 +149,10 @@ export function createWebAuthnService(deps: WebAuthnDeps) {
 
   async function issueChallenge(purpose: Purpose, binding: string, userId: string | null): Promise<string> {
     const challenge = randomBytes(32).toString('base64url');
+    const now = clock.now();
+    // Prelogin is public, so challenges are swept as they are issued: the table holds at most
+    // the last few minutes' worth (the expiresAt index makes this cheap).
+    await db.oneTimeToken.deleteMany({ where: { type: 'WEBAUTHN_CHALLENGE', OR: [{ expiresAt: { lte: now } }, { usedAt: { not: null } }] } });
     await db.oneTimeToken.create({
       data: {
         type: 'WEBAUTHN_CHALLENGE',
@@ -156,7 +160,7 @@ export function createWebAuthnService(deps: WebAuthnDeps) {
         tokenHash: challengeHash(purpose, binding, challenge),
         maxAttempts: 1,
         payload: { purpose },
-        expiresAt: new Date(clock.now().getTime() + CHALLENGE_TTL_MS),
+        expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS),
       },
     });
     return challenge;
