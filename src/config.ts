@@ -51,6 +51,11 @@ const EnvSchema = z.object({
   GATEHOUSE_SMS_TOKEN: z.string().min(1).optional(),
   /** Default sender (number or alphanumeric name) passed as `from`. */
   GATEHOUSE_SMS_FROM: z.string().min(1).max(64).optional(),
+  /** WebAuthn relying-party id (a domain); defaults to the host of GATEHOUSE_APP_URL. */
+  GATEHOUSE_WEBAUTHN_RP_ID: z.string().min(1).optional(),
+  /** Comma-separated origins WebAuthn ceremonies may run on; defaults to the app URL's origin (and the issuer's, if under the RP id). */
+  GATEHOUSE_WEBAUTHN_ORIGINS: z.string().optional(),
+  GATEHOUSE_WEBAUTHN_RP_NAME: z.string().min(1).default('Gatehouse'),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -78,6 +83,7 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string };
   appUrl: string;
   sms: { url: string | null; token: string | null; from: string | null };
+  webauthn: { rpId: string; rpName: string; origins: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -126,5 +132,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: { smtpUrl: e.GATEHOUSE_SMTP_URL ?? null, from: e.GATEHOUSE_MAIL_FROM },
     appUrl: (e.GATEHOUSE_APP_URL ?? issuer).replace(/\/+$/, ''),
     sms: { url: e.GATEHOUSE_SMS_URL ?? null, token: e.GATEHOUSE_SMS_TOKEN ?? null, from: e.GATEHOUSE_SMS_FROM ?? null },
+    webauthn: webauthnConfig(e, issuer),
   };
+}
+
+/** A host is under an RP id when it is the id or a subdomain of it (WebAuthn §5.1.3 / §13.4.9). */
+const hostUnder = (host: string, rpId: string) => host === rpId || host.endsWith(`.${rpId}`);
+
+/**
+ * WebAuthn ceremonies run in the browser on the app's pages, so the RP id defaults to the app
+ * URL's host and the accepted origins to that origin (plus the issuer's when it shares the RP id).
+ * An origin outside the RP id could never produce a valid credential, so it fails at startup.
+ */
+function webauthnConfig(e: z.output<typeof EnvSchema>, issuer: string): Config['webauthn'] {
+  const app = new URL(e.GATEHOUSE_APP_URL ?? issuer);
+  const rpId = (e.GATEHOUSE_WEBAUTHN_RP_ID ?? app.hostname).toLowerCase();
+  const listed = (e.GATEHOUSE_WEBAUTHN_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const defaults = [app.origin, new URL(issuer).origin].filter((o) => hostUnder(new URL(o).hostname, rpId));
+  const origins = [...new Set(listed.length ? listed.map((o) => o.replace(/\/+$/, '')) : defaults)];
+  const bad = origins.filter((o) => !URL.canParse(o) || !hostUnder(new URL(o).hostname, rpId));
+  if (bad.length || !origins.length) {
+    throw new ConfigError(`Invalid configuration:\n  GATEHOUSE_WEBAUTHN_ORIGINS: every origin must be on GATEHOUSE_WEBAUTHN_RP_ID (${rpId}) or a subdomain of it${bad.length ? `: ${bad.join(', ')}` : ''}`);
+  }
+  return { rpId, rpName: e.GATEHOUSE_WEBAUTHN_RP_NAME, origins };
 }

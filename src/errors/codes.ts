@@ -65,6 +65,9 @@ export const ERROR_CODES = {
   mfa_code_invalid: spec(400, 'InvalidCredentialsError', 'Invalid MFA code'),
   mfa_recovery_code_invalid: spec(400, 'InvalidCredentialsError', 'Invalid recovery code'),
   mfa_token_invalid: spec(401, 'InvalidTokenError', 'Invalid or expired MFA token'),
+  // one answer for a wrong signature, origin, RP id, counter, unknown credential or someone else's device
+  webauthn_verification_failed: spec(400, 'InvalidCredentialsError', 'WebAuthn verification failed'),
+  webauthn_challenge_invalid: spec(400, 'InvalidTokenError', 'Invalid, used or expired WebAuthn challenge'),
   // authorization
   auth_forbidden: spec(403, 'ForbiddenError', 'Insufficient permissions'),
   auth_vendor_only: spec(403, 'ForbiddenError', 'This action requires a vendor token'),
@@ -92,6 +95,7 @@ export const ERROR_CODES = {
   mfa_device_not_found: spec(404, 'NotFoundError', 'MFA device not found'),
   mfa_enrollment_not_found: spec(404, 'NotFoundError', 'No pending authenticator enrollment; start enrollment first'),
   mfa_not_enrolled: spec(404, 'NotFoundError', 'MFA is not enrolled'),
+  webauthn_device_not_found: spec(404, 'NotFoundError', 'WebAuthn device not found'),
   api_token_not_found: spec(404, 'NotFoundError', 'API token not found'),
   vendor_settings_not_found: spec(404, 'NotFoundError', 'Vendor settings are not initialised'),
   role_not_found: spec(404, 'NotFoundError', 'Role not found'),
@@ -102,6 +106,7 @@ export const ERROR_CODES = {
   // conflicts
   user_already_exists: spec(409, 'ConflictError', 'User already exists'),
   mfa_already_enrolled: spec(409, 'ConflictError', 'An authenticator app is already enrolled'),
+  webauthn_credential_exists: spec(409, 'ConflictError', 'This authenticator is already registered'),
   user_already_in_tenant: spec(409, 'ConflictError', 'User already exists in this tenant'),
   username_taken: spec(409, 'ConflictError', 'Username is already taken'),
   tenant_already_exists: spec(409, 'ConflictError', 'Tenant already exists'),

@@ -23,5 +23,6 @@ import './types/user.ts';
 import './types/vendor.ts';
 import './types/group.ts';
 import './types/application.ts';
+import './types/webauthn.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

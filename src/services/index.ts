@@ -15,6 +15,7 @@ import { createMfaLoginService } from './mfa/mfa-login.service.ts';
 import { createMfaPolicyService } from './mfa/mfa-policy.service.ts';
 import { createMfaConfigurationService } from './mfa/mfa-strategies.ts';
 import { createSmsMfaService } from './mfa/sms-mfa.service.ts';
+import { createWebAuthnService } from './mfa/webauthn.service.ts';
 import { createSessionPolicyService } from './policies/session-policy.service.ts';
 import { createPhoneNumbersService } from './sms/phone-numbers.service.ts';
 import { createSmsConfigService } from './sms/sms-config.service.ts';
@@ -66,6 +67,7 @@ export function createServices(deps: Deps) {
     accessTokens: createAccessTokensService(deps),
     identityConfig: createIdentityConfigService(deps),
     unlock: createUnlockService(deps),
+    webauthn: createWebAuthnService({ ...deps, startSession: auth.startSessionFor }),
   };
 }
 

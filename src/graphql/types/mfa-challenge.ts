@@ -25,12 +25,23 @@ const MfaPhone = builder.objectRef<MfaDevicesView['phones'][number]>('MfaPhone')
   }),
 });
 
+/** A WebAuthn device (MFA security key / platform authenticator, or passkey); never its key material. */
+export const WebAuthnDevice = builder.objectRef<MfaDevicesView['webauthn'][number]>('WebAuthnDevice').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name', { nullable: true }),
+    deviceType: t.exposeString('deviceType', { description: 'Platform (built into the device) or CrossPlatform (a roaming key).' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
 export const MfaDevices = builder.objectRef<MfaDevicesView>('MfaDevices').implement({
   description: "A user's verified second factors, grouped like Frontegg's mfaDevices.",
   fields: (t) => ({
     authenticators: t.field({ type: [MfaAuthenticator], resolve: (d) => d.authenticators }),
     phones: t.field({ type: [MfaPhone], resolve: (d) => d.phones }),
-    webauthn: t.field({ type: [MfaDeviceRef], resolve: (d) => d.webauthn }),
+    webauthn: t.field({ type: [WebAuthnDevice], resolve: (d) => d.webauthn }),
     emails: t.field({ type: [MfaDeviceRef], resolve: (d) => d.emails }),
   }),
 });

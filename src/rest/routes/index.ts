@@ -19,6 +19,7 @@ import { userRoutes } from './users.routes.ts';
 import { applicationRoutes } from './applications.routes.ts';
 import { groupRoutes } from './groups.routes.ts';
 import { roleRoutes } from './roles.routes.ts';
+import { webauthnRoutes } from './webauthn.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -42,4 +43,5 @@ export const routes: readonly RouteDefinition[] = [
   ...identityConfigRoutes,
   ...unlockRoutes,
   ...hierarchyRoutes,
+  ...webauthnRoutes,
 ];

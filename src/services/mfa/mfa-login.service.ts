@@ -7,6 +7,7 @@
 // - remember-this-device tokens; the authenticator (verify, enrol at login) and email-code factors.
 // Starting the session is injected (auth.service owns sessions), as for passwordless.
 import { maskPhone } from '../sms/phone.ts';
+import { deviceTypeOf } from './webauthn-devices.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits, randomToken, safeEqual } from '../../platform/crypto.ts';
@@ -135,11 +136,15 @@ async function isRememberedDevice(deps: FlowDeps, userId: string, deviceToken: s
 
 // ---- the decision at login -------------------------------------------------------------------
 
-const devicesView = (devices: Array<{ id: string; type: string; name: string | null; phoneNumber: string | null; createdAt: Date }>): MfaDevicesView => ({
+const devicesView = (
+  devices: Array<{ id: string; type: string; name: string | null; phoneNumber: string | null; createdAt: Date; lastUsedAt: Date | null }>,
+): MfaDevicesView => ({
   authenticators: devices.filter((d) => d.type === 'TOTP').map((d) => ({ id: d.id, name: d.name, createdAt: d.createdAt })),
   // Masked: the MFA step is shown before the second factor, to whoever knows the password.
   phones: devices.filter((d) => d.type === 'SMS').map((d) => ({ id: d.id, phoneNumber: maskPhone(d.phoneNumber ?? '') })),
-  webauthn: devices.filter((d) => d.type === 'WEBAUTHN').map((d) => ({ id: d.id })),
+  webauthn: devices
+    .filter((d) => d.type === 'WEBAUTHN')
+    .map((d) => ({ id: d.id, name: d.name, deviceType: deviceTypeOf(d.name), createdAt: d.createdAt, lastUsedAt: d.lastUsedAt })),
   emails: [],
 });
 
@@ -158,7 +163,7 @@ export async function mfaStepAtLogin(
   const [config, policy] = await Promise.all([loadMfaConfiguration(db), mfaLoginPolicyForUser(db, user.id)]);
   const devices = await db.mfaDevice.findMany({
     where: { userId: user.id, verifiedAt: { not: null }, type: { in: enabledDeviceTypes(config) } },
-    select: { id: true, type: true, name: true, phoneNumber: true, createdAt: true },
+    select: { id: true, type: true, name: true, phoneNumber: true, createdAt: true, lastUsedAt: true },
     orderBy: { createdAt: 'asc' },
   });
   const enrolled = devices.length > 0;

@@ -10,7 +10,8 @@ import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
 import { loadMfaConfiguration } from './mfa-strategies.ts';
-import { hasSmsMfa, smsMfaPhonesOf } from './sms-mfa.service.ts';
+import { smsMfaPhonesOf } from './sms-mfa.service.ts';
+import { MFA_FACTOR_TYPES, webauthnMfaDevicesOf, type WebAuthnDeviceView } from './webauthn-devices.ts';
 
 type MfaDeps = Pick<Deps, 'db' | 'secrets' | 'clock'>;
 type Db = MfaDeps['db'];
@@ -21,7 +22,7 @@ export const MFA_LOGIN_TTL_MS = 10 * 60 * 1000;
 export const MFA_LOGIN_MAX_ATTEMPTS = 5;
 
 /** 10 base32 characters = 50 random bits: too many to guess, so a keyed hash (not argon2) suffices. */
-function newRecoveryCode(): string {
+export function newRecoveryCode(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   return Array.from(randomBytes(10), (b) => alphabet[b & 31]).join('');
 }
@@ -29,7 +30,7 @@ function newRecoveryCode(): string {
 const normalizeRecoveryCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
 
 export interface MfaDevicesView {
-  webauthn: { id: string }[];
+  webauthn: WebAuthnDeviceView[];
   phones: { id: string; phoneNumber: string }[];
   authenticators: { id: string; name: string | null; createdAt: Date }[];
   emails: { id: string }[];
@@ -44,14 +45,13 @@ export async function mfaDevicesOf(db: Db, userId: string): Promise<MfaDevicesVi
     orderBy: { createdAt: 'asc' },
   });
   const phones = await smsMfaPhonesOf(db, userId);
-  return { webauthn: [], phones, authenticators, emails: [] };
+  return { webauthn: await webauthnMfaDevicesOf(db, userId), phones, authenticators, emails: [] };
 }
 
 /** Whether a password login must be followed by a second factor. */
 export async function requiresMfa(db: Db, user: { id: string; mfaBypass: boolean }): Promise<boolean> {
   if (user.mfaBypass) return false;
-  if (await hasSmsMfa(db, user.id)) return true;
-  return (await db.mfaDevice.count({ where: { userId: user.id, type: 'TOTP', verifiedAt: { not: null } } })) > 0;
+  return (await db.mfaDevice.count({ where: { userId: user.id, type: { in: [...MFA_FACTOR_TYPES, 'SMS'] }, verifiedAt: { not: null } } })) > 0;
 }
 
 /**
@@ -159,8 +159,12 @@ export function createMfaService(deps: MfaDeps) {
   const { db, secrets, clock } = deps;
 
   /** Removes every second factor of a user (devices, pending enrolments, recovery codes). */
+  /** Every second factor and the recovery codes; passkeys are a login of their own and stay. */
   const removeAllMfa = (userId: string) =>
-    db.$transaction([db.mfaDevice.deleteMany({ where: { userId } }), db.recoveryCode.deleteMany({ where: { userId } })]);
+    db.$transaction([
+      db.mfaDevice.deleteMany({ where: { userId, type: { in: [...MFA_FACTOR_TYPES, 'SMS'] } } }),
+      db.recoveryCode.deleteMany({ where: { userId } }),
+    ]);
 
   return {
     devices: (userId: string) => mfaDevicesOf(db, userId),
@@ -223,7 +227,8 @@ export function createMfaService(deps: MfaDeps) {
       if (!(await acceptSecondFactor(deps, userId, input.token, { recovery: true, deviceId }))) fail('mfa_code_invalid');
       await db.$transaction(async (tx) => {
         await tx.mfaDevice.deleteMany({ where: { userId, type: 'TOTP', ...(deviceId ? { id: deviceId } : {}) } });
-        if (!(await tx.mfaDevice.count({ where: { userId, verifiedAt: { not: null } } }))) await tx.recoveryCode.deleteMany({ where: { userId } });
+        const factorsLeft = await tx.mfaDevice.count({ where: { userId, type: { in: [...MFA_FACTOR_TYPES, 'SMS'] }, verifiedAt: { not: null } } });
+        if (!factorsLeft) await tx.recoveryCode.deleteMany({ where: { userId } });
       });
       return true;
     },

@@ -1,0 +1,5 @@
+-- AlterEnum
+ALTER TYPE "MfaDeviceType" ADD VALUE 'PASSKEY';
+
+-- AlterEnum
+ALTER TYPE "OneTimeTokenType" ADD VALUE 'WEBAUTHN_CHALLENGE';
