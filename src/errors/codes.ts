@@ -45,6 +45,9 @@ export const ERROR_CODES = {
   activation_password_required: spec(400, 'ValidationError', 'A password is required to activate this user'),
   passwordless_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login link'),
   passwordless_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired login code'),
+  invitation_token_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired invitation'),
+  invitation_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired invitation code'),
+  tenant_invite_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired invitation token'),
   // authentication
   auth_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid authentication'),
   auth_vendor_invalid_credentials: spec(401, 'InvalidCredentialsError', 'Invalid client credentials'),
@@ -66,6 +69,7 @@ export const ERROR_CODES = {
   user_no_tenant_access: spec(403, 'ForbiddenError', 'User has no active membership in a tenant'),
   user_not_member_of_tenant: spec(403, 'ForbiddenError', 'User is not a member of this tenant'),
   signup_disabled: spec(403, 'ForbiddenError', 'Sign up is disabled'),
+  tenant_invites_disabled: spec(403, 'ForbiddenError', 'Account invitations are disabled'),
   api_token_exceeds_grantor: spec(403, 'ForbiddenError', 'A token cannot be given permissions its creator does not hold'),
   // lookups
   user_not_found: spec(404, 'NotFoundError', 'User not found'),
@@ -77,6 +81,8 @@ export const ERROR_CODES = {
   mfa_enrollment_not_found: spec(404, 'NotFoundError', 'No pending authenticator enrollment; start enrollment first'),
   mfa_not_enrolled: spec(404, 'NotFoundError', 'MFA is not enrolled'),
   api_token_not_found: spec(404, 'NotFoundError', 'API token not found'),
+  invitation_not_found: spec(404, 'NotFoundError', 'No pending invitation for this user in this tenant'),
+  tenant_invite_not_found: spec(404, 'NotFoundError', 'Invitation not found'),
   vendor_settings_not_found: spec(404, 'NotFoundError', 'Vendor settings are not initialised'),
   // conflicts
   user_already_exists: spec(409, 'ConflictError', 'User already exists'),

@@ -14,6 +14,9 @@ import { createEmailChangeService } from './users/email-change.service.ts';
 import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
+import { createAccountStrategiesService } from './users/account-strategies.ts';
+import { createInvitationsService } from './users/invitations.service.ts';
+import { createTenantInvitesService } from './tenants/tenant-invites.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 
 export function createServices(deps: Deps) {
@@ -35,6 +38,9 @@ export function createServices(deps: Deps) {
     vendor: createVendorService(deps),
     apiTokens: createApiTokensService(deps),
     mfa: createMfaService(deps),
+    invitations: createInvitationsService(deps),
+    accountStrategies: createAccountStrategiesService(deps),
+    tenantInvites: createTenantInvitesService(deps),
   };
 }
 

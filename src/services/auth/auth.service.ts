@@ -9,6 +9,7 @@ import { completeMfaLogin, requiresMfa, startMfaLogin, type MfaChallenge } from 
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
+import { consumeTenantInviteIn, joinTenantByInvite } from '../tenants/tenant-invites.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
 import { sendActivationEmail } from '../users/activation.service.ts';
 import { createUserIn } from '../users/users.service.ts';
@@ -49,6 +50,7 @@ const LoginInput = z
     email: z.string().trim().max(254).nullish(),
     username: z.string().trim().max(255).nullish(),
     password: passwordSchema,
+    invitationToken: z.string().max(512).nullish(),
   })
   .refine((v) => v.email || v.username, { message: 'email or username is required', path: ['email'] });
 
@@ -62,6 +64,7 @@ const SignUpInput = z.object({
   profilePictureUrl: urlSchema.nullish(),
   metadata: metadataSchema.nullish(),
   provider: z.literal('local').nullish(),
+  invitationToken: z.string().max(512).nullish(),
 });
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
@@ -84,7 +87,7 @@ export function createAuthService(deps: AuthDeps) {
     profilePictureUrl: true,
     metadata: true,
     activeTenantId: true,
-    memberships: { select: { tenantId: true, disabled: true, expiresAt: true }, orderBy: { createdAt: 'asc' } },
+    memberships: { select: { tenantId: true, disabled: true, expiresAt: true, activatedForTenant: true }, orderBy: { createdAt: 'asc' } },
   } as const;
 
   type LoginUser = NonNullable<Awaited<ReturnType<typeof findLoginUser>>>;
@@ -93,7 +96,8 @@ export function createAuthService(deps: AuthDeps) {
   }
 
   const usableTenantIds = (u: LoginUser, now: Date) =>
-    u.memberships.filter((m) => !m.disabled && (!m.expiresAt || m.expiresAt > now)).map((m) => m.tenantId);
+    // A pending invitation (activatedForTenant false) grants nothing until it is accepted.
+    u.memberships.filter((m) => !m.disabled && m.activatedForTenant && (!m.expiresAt || m.expiresAt > now)).map((m) => m.tenantId);
 
   /** Picks the tenant a session works in: the requested one, the active one, else the oldest membership. */
   function pickTenant(u: LoginUser, now: Date, requested?: string | null): string {
@@ -152,14 +156,22 @@ export function createAuthService(deps: AuthDeps) {
 
   return {
     /** A session, or (with a verified authenticator and no bypass) a pending MFA login: no tokens yet. */
-    async login(raw: { email?: string | null; username?: string | null; password: string }, client: ClientInfo): Promise<AuthResult | MfaChallenge> {
+    async login(
+      raw: { email?: string | null; username?: string | null; password: string; invitationToken?: string | null },
+      client: ClientInfo,
+    ): Promise<AuthResult | MfaChallenge> {
       const input = parseInput(LoginInput, raw);
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
-      const user = await checkPassword(where, input.password);
+      let user = await checkPassword(where, input.password);
       // Only someone who knows the password learns that the account is locked or unverified.
       if (user.lockedAt) fail('user_locked');
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { forceEmailVerification: true } });
       if (!user.verified && settings?.forceEmailVerification) fail('user_not_verified');
+      // A tenant invite joins the (proven) user to its tenant, which becomes the active one.
+      if (input.invitationToken) {
+        await joinTenantByInvite(deps, user, input.invitationToken);
+        user = (await findLoginUser({ id: user.id }))!;
+      }
       if (await requiresMfa(db, user)) return startMfaLogin(deps, user.id);
       return startSession(user, client);
     },
@@ -209,7 +221,11 @@ export function createAuthService(deps: AuthDeps) {
       const verified = false;
       const created = await db.$transaction(async (tx) => {
         if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) fail('user_already_exists');
-        const tenant = await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
+        // A tenant invite joins its tenant (invite roles, else defaults) instead of creating one.
+        const invite = input.invitationToken ? await consumeTenantInviteIn(tx, deps, input.invitationToken, input.email) : null;
+        const tenant = invite
+          ? { id: invite.tenantId }
+          : await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
         const { userId } = await createUserIn(
           tx,
           { hasher, clock },
@@ -223,8 +239,9 @@ export function createAuthService(deps: AuthDeps) {
             profilePictureUrl: input.profilePictureUrl,
             metadata: input.metadata,
             verified,
+            roleIds: invite?.roleIds.length ? invite.roleIds : null,
           },
-          { firstUser: true },
+          { firstUser: !invite },
         );
         return { userId, tenantId: tenant.id };
       }).catch((e: unknown) => {
