@@ -5,6 +5,7 @@ import './types/account-recovery.ts';
 import './types/api-token.ts';
 import './types/auth.ts';
 import './types/email-change.ts';
+import './types/invitation.ts';
 import './types/mfa.ts';
 import './types/password.ts';
 import './types/passwordless.ts';
