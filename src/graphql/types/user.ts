@@ -130,7 +130,7 @@ builder.mutationFields((t) => ({
   createUser: t.prismaField({
     type: 'User',
     description:
-      'Creates a user in a tenant, or adds the existing user with that email to it. With inviteRegistered, a registered email is invited instead (pending membership, invitation mail unless skipInviteEmail), as Frontegg\'s POST /users/v1 does.',
+      'Creates a user in a tenant, or adds the existing user with that email to it. With inviteRegistered and a non-vendor caller, a registered email is invited instead (pending membership, invitation mail unless skipInviteEmail), as Frontegg\'s POST /users/v1 does.',
     authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: {
@@ -143,7 +143,9 @@ builder.mutationFields((t) => ({
       const vendorOnly = [input.vendorMetadata, input.mfaBypass, input.externalId, input.verified];
       if (ctx.principal.kind !== 'vendor' && vendorOnly.some((v) => v !== null && v !== undefined)) fail('auth_vendor_only');
       const create = { ...input, tenantId, provider: input.provider as never };
-      const { userId } = inviteRegistered
+      // The vendor is trusted to place users directly (Frontegg's vendor add-to-tenant); a tenant
+      // admin may not pull someone else's account into its tenant without their acceptance.
+      const { userId } = inviteRegistered && ctx.principal.kind !== 'vendor'
         ? await ctx.services.invitations.createOrInvite(create, { skipInviteEmail })
         : await ctx.services.users.create(create);
       return (await ctx.services.users.findById(userId, query))!;
