@@ -7,6 +7,7 @@ import './types/api-token.ts';
 import './types/auth.ts';
 import './types/email-change.ts';
 import './types/identity-config.ts';
+import './types/invitation.ts';
 import './types/mfa.ts';
 import './types/mfa-login.ts';
 import './types/mfa-policy.ts';

@@ -28,6 +28,9 @@ import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
 import { createUnlockService } from './users/unlock.service.ts';
+import { createAccountStrategiesService } from './users/account-strategies.ts';
+import { createInvitationsService } from './users/invitations.service.ts';
+import { createTenantInvitesService } from './tenants/tenant-invites.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 
@@ -68,6 +71,9 @@ export function createServices(deps: Deps) {
     identityConfig: createIdentityConfigService(deps),
     unlock: createUnlockService(deps),
     webauthn: createWebAuthnService({ ...deps, startSession: auth.startSessionFor }),
+    invitations: createInvitationsService(deps),
+    accountStrategies: createAccountStrategiesService(deps),
+    tenantInvites: createTenantInvitesService(deps),
   };
 }
 

@@ -74,6 +74,7 @@ const SignUpInput = builder.inputType('SignUpInput', {
     profilePictureUrl: t.string({ required: false }),
     metadata: t.field({ type: 'JSONObject', required: false }),
     provider: t.string({ required: false }),
+    invitationToken: t.string({ required: false, description: 'A tenant invite token: joins that tenant instead of creating one.' }),
   }),
 });
 

@@ -75,7 +75,7 @@ export const User = builder.prismaObject('User', {
   }),
 });
 
-const CreateUserInput = builder.inputType('CreateUserInput', {
+export const CreateUserInput = builder.inputType('CreateUserInput', {
   fields: (t) => ({
     tenantId: t.id({ required: false, description: 'Defaults to the tenant the call acts in.' }),
     email: t.string({ required: false }),
@@ -96,7 +96,7 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
 });
 
 /** Tenant a management call may act in: any for the vendor, only its own for a user token. */
-function tenantForManagement(ctx: GraphQLContext, requested: string | null | undefined): string {
+export function tenantForManagement(ctx: GraphQLContext, requested: string | null | undefined): string {
   if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? fail('tenant_header_required');
   const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
   if (requested && requested !== own) fail('auth_forbidden');
@@ -131,15 +131,25 @@ builder.queryFields((t) => ({
 builder.mutationFields((t) => ({
   createUser: t.prismaField({
     type: 'User',
-    description: 'Creates a user in a tenant, or adds the existing user with that email to it.',
+    description:
+      'Creates a user in a tenant, or adds the existing user with that email to it. With inviteRegistered and a non-vendor caller, a registered email is invited instead (pending membership, invitation mail unless skipInviteEmail), as Frontegg\'s POST /users/v1 does.',
     authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
     errors: { types: MUTATION_ERRORS, directResult: true },
-    args: { input: t.arg({ type: CreateUserInput }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: CreateUserInput }),
+      inviteRegistered: t.arg.boolean({ required: false }),
+      skipInviteEmail: t.arg.boolean({ required: false }),
+    },
+    resolve: async (query, _root, { input, inviteRegistered, skipInviteEmail }, ctx) => {
       const tenantId = tenantForManagement(ctx, input.tenantId);
       const vendorOnly = [input.vendorMetadata, input.mfaBypass, input.externalId, input.verified];
       if (ctx.principal.kind !== 'vendor' && vendorOnly.some((v) => v !== null && v !== undefined)) fail('auth_vendor_only');
-      const { userId } = await ctx.services.users.create({ ...input, tenantId, provider: input.provider as never });
+      const create = { ...input, tenantId, provider: input.provider as never };
+      // The vendor is trusted to place users directly (Frontegg's vendor add-to-tenant); a tenant
+      // admin may not pull someone else's account into its tenant without their acceptance.
+      const { userId } = inviteRegistered && ctx.principal.kind !== 'vendor'
+        ? await ctx.services.invitations.createOrInvite(create, { skipInviteEmail })
+        : await ctx.services.users.create(create);
       return (await ctx.services.users.findById(userId, query))!;
     },
   }),

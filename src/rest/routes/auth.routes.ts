@@ -107,6 +107,7 @@ export const authRoutes = [
         profilePictureUrl: body.profilePictureUrl,
         metadata: body.metadata,
         provider: body.provider,
+        invitationToken: body.invitationToken,
       },
     }),
     result: (d) => d.signUp,

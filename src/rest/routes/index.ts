@@ -5,6 +5,7 @@ import { apiTokenRoutes } from './api-tokens.routes.ts';
 import { authRoutes } from './auth.routes.ts';
 import { identityConfigRoutes } from './identity-config.routes.ts';
 import { hierarchyRoutes } from './hierarchy.routes.ts';
+import { invitationRoutes } from './invitations.routes.ts';
 import { mfaRoutes } from './mfa.routes.ts';
 import { mfaLoginRoutes } from './mfa-login.routes.ts';
 import { mfaPolicyRoutes } from './mfa-policy.routes.ts';
@@ -15,6 +16,7 @@ import { sessionRoutes } from './sessions.routes.ts';
 import { smsRoutes } from './sms.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
 import { unlockRoutes } from './unlock.routes.ts';
+import { tenantInviteRoutes } from './tenant-invites.routes.ts';
 import { userRoutes } from './users.routes.ts';
 import { applicationRoutes } from './applications.routes.ts';
 import { groupRoutes } from './groups.routes.ts';
@@ -44,4 +46,6 @@ export const routes: readonly RouteDefinition[] = [
   ...unlockRoutes,
   ...hierarchyRoutes,
   ...webauthnRoutes,
+  ...invitationRoutes,
+  ...tenantInviteRoutes,
 ];

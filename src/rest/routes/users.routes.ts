@@ -18,7 +18,7 @@ import { createdUserResponse, permissionResponse, roleResponse, tenantResponse, 
 const str = z.string();
 const optionalStr = z.string().nullish();
 /** Required of vendor tokens; a user token carries its tenant (Frontegg's gateway injects it the same way). */
-const tenantHeader = z.object({
+export const tenantHeader = z.object({
   'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
 });
 
@@ -38,7 +38,7 @@ const me = (path: string, summary: string, response: (u: UserProfileFieldsFragme
 
 const activeMembership = (u: UserProfileFieldsFragment) => u.tenants.find((m) => m.tenantId === u.activeTenantId) ?? u.tenants[0];
 
-const createUserBody = z.object({
+export const createUserBody = z.object({
   email: optionalStr,
   username: optionalStr,
   name: optionalStr,
@@ -95,9 +95,12 @@ export const userRoutes = [
     headers: tenantHeader,
     body: createUserBody,
     document: RestCreateUserDocument,
-    // skipInviteEmail / emailMetadata concern the invitation email, which this route does not send
-    variables: ({ body: { skipInviteEmail: _skip, emailMetadata: _meta, ...user }, headers }) => ({
+    // A registered email is invited (pending membership, invitation mail unless skipInviteEmail).
+    // emailMetadata is accepted for compatibility; the default templates take none.
+    variables: ({ body: { skipInviteEmail, emailMetadata: _meta, ...user }, headers }) => ({
       input: { ...user, tenantId: headers.get('frontegg-tenant-id') },
+      inviteRegistered: true,
+      skipInviteEmail,
     }),
     result: (d) => d.createUser,
     response: (r, { headers }) => ('id' in r ? createdUserResponse(r, headers.get('frontegg-tenant-id') ?? r.activeTenantId ?? '') : r),

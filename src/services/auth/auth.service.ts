@@ -13,6 +13,7 @@ import { recordFailedPassword } from '../policies/password-policies.service.ts';
 import { loadTenantAuthorization, tenantAuthorizationSql, type TenantAuthorization } from '../roles/authorization.service.ts';
 import { sendUnlockEmail } from '../users/unlock.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
+import { consumeTenantInviteIn, joinTenantByInvite } from '../tenants/tenant-invites.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
 import { sendActivationEmail } from '../users/activation.service.ts';
 import { createUserIn } from '../users/users.service.ts';
@@ -47,7 +48,7 @@ interface LoginUser {
   profilePictureUrl: string | null;
   metadata: unknown;
   activeTenantId: string | null;
-  memberships: Array<{ tenantId: string; disabled: boolean; expiresAt: Date | null }>;
+  memberships: Array<{ tenantId: string; disabled: boolean; activatedForTenant: boolean; expiresAt: Date | null }>;
 }
 
 export interface AuthResult {
@@ -67,6 +68,7 @@ const LoginInput = z
     email: z.string().trim().max(254).nullish(),
     username: z.string().trim().max(255).nullish(),
     password: passwordSchema,
+    invitationToken: z.string().max(512).nullish(),
   })
   .refine((v) => v.email || v.username, { message: 'email or username is required', path: ['email'] });
 
@@ -80,6 +82,7 @@ const SignUpInput = z.object({
   profilePictureUrl: urlSchema.nullish(),
   metadata: metadataSchema.nullish(),
   provider: z.literal('local').nullish(),
+  invitationToken: z.string().max(512).nullish(),
 });
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
@@ -101,13 +104,13 @@ export function createAuthService(deps: AuthDeps) {
       'lockedAt', (extract(epoch FROM u."lockedAt") * 1000)::bigint, 'mfaBypass', u."mfaBypass",
       'profilePictureUrl', u."profilePictureUrl", 'metadata', u.metadata, 'activeTenantId', u."activeTenantId",
       'memberships', COALESCE((
-        SELECT json_agg(json_build_object('tenantId', m."tenantId", 'disabled', m.disabled,
+        SELECT json_agg(json_build_object('tenantId', m."tenantId", 'disabled', m.disabled, 'activatedForTenant', m."activatedForTenant",
                                           'expiresAt', (extract(epoch FROM m."expiresAt") * 1000)::bigint) ORDER BY m."createdAt")
         FROM "UserTenant" m WHERE m."userId" = u.id), '[]'::json))`;
 
   type EpochUser = Omit<LoginUser, 'lockedAt' | 'memberships'> & {
     lockedAt: number | null;
-    memberships: Array<{ tenantId: string; disabled: boolean; expiresAt: number | null }>;
+    memberships: Array<{ tenantId: string; disabled: boolean; activatedForTenant: boolean; expiresAt: number | null }>;
   };
   const fromEpoch = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
   const loginUserFromJson = (u: EpochUser): LoginUser => ({
@@ -137,7 +140,8 @@ export function createAuthService(deps: AuthDeps) {
   }
 
   const usableTenantIds = (u: LoginUser, now: Date) =>
-    u.memberships.filter((m) => !m.disabled && (!m.expiresAt || m.expiresAt > now)).map((m) => m.tenantId);
+    // A pending invitation (activatedForTenant false) grants nothing until it is accepted.
+    u.memberships.filter((m) => !m.disabled && m.activatedForTenant && (!m.expiresAt || m.expiresAt > now)).map((m) => m.tenantId);
 
   /** Picks the tenant a session works in: the requested one, the active one, else the oldest membership. */
   function pickTenant(u: LoginUser, now: Date, requested?: string | null): string {
@@ -207,13 +211,22 @@ export function createAuthService(deps: AuthDeps) {
 
   return {
     /** A session, or (with a verified authenticator and no bypass) a pending MFA login: no tokens yet. */
-    async login(raw: { email?: string | null; username?: string | null; password: string }, client: ClientInfo): Promise<AuthResult | MfaChallenge> {
+    async login(
+      raw: { email?: string | null; username?: string | null; password: string; invitationToken?: string | null },
+      client: ClientInfo,
+    ): Promise<AuthResult | MfaChallenge> {
       const input = parseInput(LoginInput, raw);
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
-      const { user, forceEmailVerification } = await checkPassword(where, input.password);
+      const found = await checkPassword(where, input.password);
+      let user = found.user;
       // Only someone who knows the password learns that the account is locked or unverified.
       if (user.lockedAt) fail('user_locked');
-      if (!user.verified && forceEmailVerification) fail('user_not_verified');
+      if (!user.verified && found.forceEmailVerification) fail('user_not_verified');
+      // A tenant invite joins the (proven) user to its tenant, which becomes the active one.
+      if (input.invitationToken) {
+        await joinTenantByInvite(deps, user, input.invitationToken);
+        user = (await findLoginUser({ id: user.id }))!;
+      }
       const mfaStep = await mfaStepAtLogin(deps, user, client.mfaDeviceToken);
       if (mfaStep) return mfaStep;
       return startSession(user, client);
@@ -268,7 +281,11 @@ export function createAuthService(deps: AuthDeps) {
       const verified = false;
       const created = await db.$transaction(async (tx) => {
         if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) fail('user_already_exists');
-        const tenant = await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
+        // A tenant invite joins its tenant (invite roles, else defaults) instead of creating one.
+        const invite = input.invitationToken ? await consumeTenantInviteIn(tx, deps, input.invitationToken, input.email) : null;
+        const tenant = invite
+          ? { id: invite.tenantId }
+          : await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
         const { userId } = await createUserIn(
           tx,
           { hasher, clock },
@@ -282,8 +299,9 @@ export function createAuthService(deps: AuthDeps) {
             profilePictureUrl: input.profilePictureUrl,
             metadata: input.metadata,
             verified,
+            roleIds: invite?.roleIds.length ? invite.roleIds : null,
           },
-          { firstUser: true },
+          { firstUser: !invite },
         );
         return { userId, tenantId: tenant.id };
       }).catch((e: unknown) => {

@@ -3,7 +3,7 @@
 // on Frontegg's login box handles them unchanged. Everything interpolated into HTML is escaped.
 import type { MailMessage } from '../../platform/mail.ts';
 
-export type TemplateType = 'ResetPassword' | 'ActivateUser' | 'SignUpAttempt' | 'MagicLink';
+export type TemplateType = 'ResetPassword' | 'ActivateUser' | 'SignUpAttempt' | 'MagicLink' | 'InviteToTenant';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -20,6 +20,10 @@ export const resetPasswordLink = (appUrl: string, userId: string, token: string)
 
 export const activationLink = (appUrl: string, userId: string, token: string) =>
   accountLink(appUrl, '/account/activate', { userId, token });
+
+/** Frontegg's hosted login accepts an invitation from ?userId=…&token=… on this path. */
+export const invitationLink = (appUrl: string, userId: string, token: string) =>
+  accountLink(appUrl, '/account/invitation/accept', { userId, token });
 
 /** Frontegg's hosted login reads a magic-link token from ?token=… on this path. */
 export const magicLinkLink = (appUrl: string, token: string) => accountLink(appUrl, '/account/login/magic-link', { token });
@@ -52,6 +56,11 @@ const COPY: Record<TemplateType, { subject: string; intro: string; action: strin
     intro:
       'Someone tried to create a new account with this email address, which already has an account. If it was you, log in, or reset your password if you forgot it. Otherwise you can ignore this email: nothing was changed.',
     action: 'Log in',
+  },
+  InviteToTenant: {
+    subject: "You've been invited",
+    intro: 'You have been invited to join an account. Follow the link below to accept the invitation.',
+    action: 'Accept invitation',
   },
   MagicLink: {
     subject: 'Your login link',
@@ -106,6 +115,15 @@ const CODE_COPY = {
   MfaCode: {
     subject: 'Your verification code',
     intro: 'Someone signed in to your account with your password and needs this code to finish. If it was not you, change your password.',
+  },
+  // The code strategies (activation / invitation strategy 'code') mail a code instead of a link.
+  ActivateUser: {
+    subject: 'Activate your account',
+    intro: 'Welcome! Enter the code below to activate your account.',
+  },
+  InviteToTenant: {
+    subject: "You've been invited",
+    intro: 'You have been invited to join an account. Enter the code below to accept the invitation.',
   },
 } as const;
 

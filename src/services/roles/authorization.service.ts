@@ -16,8 +16,8 @@ export interface TenantAuthorization {
 
 /**
  * A scalar SQL expression: the user's authorization in the tenant as JSON
- * `{membershipId, roles, permissionKeys}`, or NULL without a usable membership (absent, disabled
- * or expired). The user and tenant are SQL expressions, so hot paths embed it in the statement
+ * `{membershipId, roles, permissionKeys}`, or NULL without a usable membership (absent, disabled,
+ * expired, or an invitation not yet accepted). The user and tenant are SQL expressions, so hot paths embed it in the statement
  * that reads everything else (refresh reads token, session, user and this in one statement).
  */
 export function tenantAuthorizationSql(userId: Prisma.Sql, tenantId: Prisma.Sql, now: Date): Prisma.Sql {
@@ -38,7 +38,7 @@ export function tenantAuthorizationSql(userId: Prisma.Sql, tenantId: Prisma.Sql,
                                   FROM "RolePermission" rp JOIN "Permission" p ON p.id = rp."permissionId"
                                   WHERE rp."roleId" IN (${roleIds})), '{}'::text[]))
     FROM "UserTenant" m
-    WHERE m."userId" = ${userId} AND m."tenantId" = ${tenantId} AND NOT m.disabled
+    WHERE m."userId" = ${userId} AND m."tenantId" = ${tenantId} AND NOT m.disabled AND m."activatedForTenant"
       AND (m."expiresAt" IS NULL OR m."expiresAt" > ${now})
   )`;
 }

@@ -5,15 +5,24 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
-import { activationLink, renderTemplate } from '../mail/templates.ts';
+import { randomDigits } from '../../platform/crypto.ts';
+import { activationLink, renderCodeTemplate, renderTemplate } from '../mail/templates.ts';
 import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
 import { emailSchema, idSchema, parseInput, passwordSchema } from '../validation.ts';
-import { ACTIVATION_TTL_MS, assertMailAvailable, deliver, findUsableToken, issueAccountToken, useTokenIn } from './account-tokens.ts';
+import { ACTIVATION_TTL_MS, assertMailAvailable, checkCode, deliver, findUsableToken, issueAccountToken, replaceOutstandingToken, useTokenIn } from './account-tokens.ts';
+import { CODE_DIGITS, CODE_MAX_ATTEMPTS, readStrategy } from './account-strategies.ts';
 import { writePasswordIn } from './passwords.service.ts';
 
 const TokenInput = z.object({ userId: idSchema, token: z.string().min(1, 'token is required').max(512) });
 const ActivateInput = TokenInput.extend({ password: passwordSchema.nullish() });
 const ResendInput = z.object({ email: emailSchema });
+const CodeInput = z.object({ userId: idSchema, code: z.string().trim().min(1, 'code is required').max(32), password: passwordSchema.nullish() });
+
+/**
+ * A 6-digit code alone would collide across users in the unique tokenHash index; binding the user
+ * id (and a purpose) into the HMAC avoids that, and a link token never hashes to a code's value.
+ */
+const activationCodeHash = (deps: Pick<Deps, 'secrets'>, userId: string, code: string) => deps.secrets.hashToken(`activation-code:${userId}:${code}`);
 
 type ActivationMailDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'>;
 
@@ -25,6 +34,21 @@ async function activationLinkFor(deps: ActivationMailDeps, user: { id: string; e
 /** Issues an activation token and emails its link (callers check assertMailAvailable first). */
 export async function sendActivationEmail(deps: ActivationMailDeps, user: { id: string; email: string | null; name: string | null }) {
   if (!user.email) return;
+  // The vendor's activation strategy decides: a one-time link (default) or a 6-digit code.
+  const strategy = await readStrategy(deps.db, 'ACTIVATION_STRATEGY');
+  if (strategy.strategy === 'code') {
+    const code = randomDigits(CODE_DIGITS);
+    await replaceOutstandingToken(deps, {
+      type: 'ACTIVATION',
+      userId: user.id,
+      target: user.email,
+      tokenHash: activationCodeHash(deps, user.id, code),
+      maxAttempts: CODE_MAX_ATTEMPTS,
+      ttlMs: strategy.codeExpiration * 60_000,
+    });
+    deliver(deps, renderCodeTemplate('ActivateUser', { to: user.email, name: user.name, code, validForMinutes: strategy.codeExpiration }));
+    return;
+  }
   const { link } = await activationLinkFor(deps, user);
   deliver(deps, renderTemplate('ActivateUser', { to: user.email, name: user.name, link, validForMinutes: ACTIVATION_TTL_MS / 60_000 }));
 }
@@ -36,6 +60,32 @@ type ActivationDeps<TSession> = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets'
 
 export function createActivationService<TSession>(deps: ActivationDeps<TSession>) {
   const { db, hasher, clock } = deps;
+
+  /**
+   * Verifies the user and logs them in. A password is required (and policy-checked) when the
+   * user has none; a user who already has one keeps it, whatever is sent.
+   */
+  async function finishActivation(userId: string, token: { id: string; userId: string | null }, password: string | null, client: ClientInfo) {
+    const user = await db.user.findUnique({
+      where: { id: userId },
+      select: { email: true, username: true, password: { select: { hash: true } }, memberships: { select: { tenantId: true } } },
+    });
+    if (!user) fail('activation_token_invalid');
+    let newHash: string | null = null;
+    if (!user.password) {
+      if (!password) fail('activation_password_required');
+      const tenantIds = user.memberships.map((m) => m.tenantId);
+      await assertPasswordAllowedFor(db, tenantIds, password, { email: user.email, username: user.username });
+      newHash = await hasher.hash(password);
+    }
+    const now = clock.now();
+    await db.$transaction(async (tx) => {
+      await useTokenIn(tx, 'ACTIVATION', token, now);
+      if (newHash) await writePasswordIn(tx, userId, null, newHash, now);
+      await tx.user.update({ where: { id: userId }, data: { verified: true, verifiedAt: now } });
+    });
+    return deps.startSession(userId, client);
+  }
 
   return {
     /** Whether activating needs a password: the user has none yet. */
@@ -53,25 +103,24 @@ export function createActivationService<TSession>(deps: ActivationDeps<TSession>
     async activate(raw: { userId: string; token: string; password?: string | null }, client: ClientInfo) {
       const input = parseInput(ActivateInput, raw);
       const token = await findUsableToken(deps, 'ACTIVATION', input.userId, input.token);
-      const user = await db.user.findUnique({
-        where: { id: input.userId },
-        select: { email: true, username: true, password: { select: { hash: true } }, memberships: { select: { tenantId: true } } },
+      return finishActivation(input.userId, token, input.password ?? null, client);
+    },
+
+    /**
+     * Activation with the emailed code (activation strategy 'code'): the latest outstanding
+     * activation code of the user. The attempt is counted before the comparison, so the code dies
+     * after five tries even when the last is right.
+     */
+    async activateWithCode(raw: { userId: string; code: string; password?: string | null }, client: ClientInfo) {
+      const input = parseInput(CodeInput, raw);
+      const row = await db.oneTimeToken.findFirst({
+        where: { userId: input.userId, type: 'ACTIVATION', usedAt: null },
+        orderBy: { createdAt: 'desc' },
+        select: { id: true, userId: true, tokenHash: true, maxAttempts: true },
       });
-      if (!user) fail('activation_token_invalid');
-      let newHash: string | null = null;
-      if (!user.password) {
-        if (!input.password) fail('activation_password_required');
-        const tenantIds = user.memberships.map((m) => m.tenantId);
-        await assertPasswordAllowedFor(db, tenantIds, input.password, { email: user.email, username: user.username });
-        newHash = await hasher.hash(input.password);
-      }
-      const now = clock.now();
-      await db.$transaction(async (tx) => {
-        await useTokenIn(tx, 'ACTIVATION', token, now);
-        if (newHash) await writePasswordIn(tx, input.userId, null, newHash, now);
-        await tx.user.update({ where: { id: input.userId }, data: { verified: true, verifiedAt: now } });
-      });
-      return deps.startSession(input.userId, client);
+      if (!row) fail('activation_token_invalid');
+      await checkCode(deps, row, activationCodeHash(deps, input.userId, input.code), 'activation_token_invalid');
+      return finishActivation(input.userId, row, input.password ?? null, client);
     },
 
     /** Emails a fresh activation link to an unverified user; silent for unknown or verified addresses. */
