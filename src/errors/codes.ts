@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   tenant_header_required: spec(400, 'ValidationError', 'frontegg-tenant-id header is required'),
   user_header_required: spec(400, 'ValidationError', 'frontegg-user-id header is required'),
   role_ids_invalid: spec(400, 'ValidationError', 'One or more roles were not found'),
+  temporary_users_disabled: spec(400, 'ValidationError', 'Temporary users are not enabled'),
   password_policy_violation: spec(400, 'ValidationError', 'Password does not meet the password policy'),
   password_history_violation: spec(400, 'ValidationError', 'Password was used recently; choose another one'),
   api_token_permissions_invalid: spec(400, 'ValidationError', 'One or more permissions were not found or cannot be assigned'),
@@ -66,6 +67,7 @@ export const ERROR_CODES = {
   user_no_tenant_access: spec(403, 'ForbiddenError', 'User has no active membership in a tenant'),
   user_not_member_of_tenant: spec(403, 'ForbiddenError', 'User is not a member of this tenant'),
   signup_disabled: spec(403, 'ForbiddenError', 'Sign up is disabled'),
+  role_exceeds_grantor: spec(403, 'ForbiddenError', 'A role cannot be assigned with permissions its assigner does not hold'),
   api_token_exceeds_grantor: spec(403, 'ForbiddenError', 'A token cannot be given permissions its creator does not hold'),
   // lookups
   user_not_found: spec(404, 'NotFoundError', 'User not found'),

@@ -12,6 +12,7 @@ import './types/role.ts';
 import './types/session.ts';
 import './types/tenant.ts';
 import './types/user.ts';
+import './types/user-management.ts';
 import './types/vendor.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -14,6 +14,7 @@ import { createEmailChangeService } from './users/email-change.service.ts';
 import { createPasswordResetService } from './users/password-reset.service.ts';
 import { createPasswordsService } from './users/passwords.service.ts';
 import { createUsersService } from './users/users.service.ts';
+import { createUserManagementService } from './users/user-management.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 
 export function createServices(deps: Deps) {
@@ -28,6 +29,7 @@ export function createServices(deps: Deps) {
     sessions,
     sessionPolicy: createSessionPolicyService(deps),
     users: createUsersService(deps),
+    userManagement: createUserManagementService(deps),
     emailChange: createEmailChangeService(deps),
     passwords: createPasswordsService(deps),
     passwordPolicies: createPasswordPoliciesService(deps),
