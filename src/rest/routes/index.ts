@@ -8,6 +8,7 @@ import { passwordlessRoutes } from './passwordless.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
 import { userRoutes } from './users.routes.ts';
+import { userManagementRoutes } from './user-management.routes.ts';
 
 /** Every REST route Gatehouse serves. */
-export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes];
+export const routes: readonly RouteDefinition[] = [...authRoutes, ...userRoutes, ...tenantRoutes, ...sessionRoutes, ...apiTokenRoutes, ...passwordRoutes, ...mfaRoutes, ...accountRecoveryRoutes, ...passwordlessRoutes, ...userManagementRoutes];
