@@ -52,6 +52,8 @@ const SORT_COLUMN: Record<UserSortField, keyof Prisma.UserOrderByWithRelationInp
   lastLogin: 'lastLoginAt',
 };
 
+const NULLABLE_SORT = new Set<string>(['name', 'email', 'lockedAt', 'activeTenantId', 'lastLoginAt']);
+
 export const UpdateUserInput = z.object({
   name: nameSchema.nullish(),
   phoneNumber: phoneSchema.nullish(),
@@ -175,7 +177,9 @@ export function createUserManagementService(deps: ManagementDeps) {
       const dir = order.direction === 'DESC' ? 'desc' : 'asc';
       const where = await listWhere(filter, o);
       // id breaks ties so pages never overlap or skip rows.
-      const orderBy: Prisma.UserOrderByWithRelationInput[] = [{ [SORT_COLUMN[field]]: { sort: dir, nulls: 'last' } }];
+      // Prisma accepts `nulls` only on optional columns.
+      const column = SORT_COLUMN[field];
+      const orderBy: Prisma.UserOrderByWithRelationInput[] = [{ [column]: NULLABLE_SORT.has(column) ? { sort: dir, nulls: 'last' } : dir }];
       if (field !== 'id') orderBy.push({ id: dir });
       return db.user.findMany({ ...query, where, orderBy, skip: (query.skip ?? 0) + (o.offset ?? 0) } as never) as Promise<never[]>;
     },
