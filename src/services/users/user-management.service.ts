@@ -108,13 +108,13 @@ export function createUserManagementService(deps: ManagementDeps) {
     return rows.map((r) => r.id);
   }
 
-  /** Fuzzy matches (pg_trgm word similarity) on email and name; the GIN trigram indexes serve `%>`. */
+  /** Fuzzy matches (pg_trgm word similarity, case-insensitive) on email and name; the GIN trigram indexes serve `<%`. */
   async function approximateIds(terms: string[]): Promise<string[]> {
     const ids = new Set<string>();
     for (const q of terms) {
       const rows = await db.$queryRaw<Array<{ id: string }>>`
         SELECT id FROM "User"
-        WHERE ${q.toLowerCase()} <% lower(email) OR ${q.toLowerCase()} <% lower(coalesce(name, ''))
+        WHERE ${q} <% email OR ${q} <% name
         LIMIT 1000`;
       for (const r of rows) ids.add(r.id);
     }
