@@ -124,9 +124,14 @@ export async function createAdapterFactory(url, { pglite } = {}) {
     const target = url.slice('pglite:'.length);
     const dataDir = target === 'memory' || target === '' ? 'memory://' : path.resolve(target);
     if (!dataDir.startsWith('memory://')) fs.mkdirSync(dataDir, { recursive: true });
-    const client = new PGlite(dataDir);
+    // pg_trgm: the user search indexes need it, in the database and in the shadow database.
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const client = new PGlite(dataDir, { extensions: { pg_trgm } });
     await client.waitReady;
     const { factory } = await createAdapterFactory(url, { pglite: client });
+    const { PrismaPGlite } = await import('pglite-prisma-adapter');
+    factory.connectToShadowDb = async () =>
+      new PrismaPGlite(new PGlite({ dataDir: 'memory://shadow', extensions: { pg_trgm } })).connect();
     return { factory, close: () => client.close() };
   }
   throw new Error(`Unsupported database URL "${url}" (use postgres://…, pglite:<dir> or pglite:memory)`);

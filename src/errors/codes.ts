@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   user_header_required: spec(400, 'ValidationError', 'frontegg-user-id header is required'),
   role_ids_invalid: spec(400, 'ValidationError', 'One or more roles were not found'),
   mfa_policy_update_empty: spec(400, 'ValidationError', 'Missing parameters to update'),
+  temporary_users_disabled: spec(400, 'ValidationError', 'Temporary users are not enabled'),
   password_policy_violation: spec(400, 'ValidationError', 'Password does not meet the password policy'),
   password_history_violation: spec(400, 'ValidationError', 'Password was used recently; choose another one'),
   api_token_permissions_invalid: spec(400, 'ValidationError', 'One or more permissions were not found or cannot be assigned'),

@@ -21,6 +21,7 @@ import './types/sms-mfa.ts';
 import './types/tenant.ts';
 import './types/unlock.ts';
 import './types/user.ts';
+import './types/user-management.ts';
 import './types/vendor.ts';
 import './types/group.ts';
 import './types/application.ts';

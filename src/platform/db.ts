@@ -74,7 +74,9 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
     const inMemory = target === 'memory' || target === '';
     const dataDir = inMemory ? 'memory://' : path.resolve(target);
     if (!inMemory) fs.mkdirSync(dataDir, { recursive: true });
-    const client = await PGlite.create(dataDir);
+    // pg_trgm backs the user search indexes (migration users_search_trgm).
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const client = await PGlite.create(dataDir, { extensions: { pg_trgm } });
     let appliedMigrations: string[] = [];
     if (migrate) {
       // The same PGlite instance as the client: a data directory may be opened only once.

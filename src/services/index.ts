@@ -31,6 +31,7 @@ import { createUnlockService } from './users/unlock.service.ts';
 import { createAccountStrategiesService } from './users/account-strategies.ts';
 import { createInvitationsService } from './users/invitations.service.ts';
 import { createTenantInvitesService } from './tenants/tenant-invites.service.ts';
+import { createUserManagementService } from './users/user-management.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 
@@ -47,6 +48,7 @@ export function createServices(deps: Deps) {
     sessions,
     sessionPolicy: createSessionPolicyService(deps),
     users: createUsersService(deps),
+    userManagement: createUserManagementService(deps),
     emailChange: createEmailChangeService(deps),
     passwords: createPasswordsService(deps),
     passwordPolicies: createPasswordPoliciesService(deps),

@@ -22,6 +22,7 @@ import { applicationRoutes } from './applications.routes.ts';
 import { groupRoutes } from './groups.routes.ts';
 import { roleRoutes } from './roles.routes.ts';
 import { webauthnRoutes } from './webauthn.routes.ts';
+import { userManagementRoutes } from './user-management.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -48,4 +49,5 @@ export const routes: readonly RouteDefinition[] = [
   ...webauthnRoutes,
   ...invitationRoutes,
   ...tenantInviteRoutes,
+  ...userManagementRoutes,
 ];

@@ -1,0 +1,93 @@
+// The users connection: Relay paging, scoping, and a statement count that does not grow with
+// the page (relations load in a fixed number of statements, never one per user).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { signUp, startGatehouse, type TestGatehouse } from '../helpers/gatehouse.ts';
+
+let t: TestGatehouse;
+let vendor: string;
+beforeAll(async () => {
+  t = await startGatehouse();
+  vendor = await t.vendorToken();
+});
+afterAll(() => t?.close());
+
+const doc = (source: string) => parse(source) as TypedDocumentNode<any, any>;
+
+const USERS = doc(`query($first: Int, $after: String, $filter: UserFilter, $orderBy: UserOrderBy) {
+  users(first: $first, after: $after, filter: $filter, orderBy: $orderBy) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      id email name
+      groups { id name }
+      tenants { tenantId roles { key permissions { key } } }
+    } }
+  }
+}`);
+
+/** A tenant with n users, each with a role and a group, written directly (fixture only). */
+async function tenantWith(n: number) {
+  const db = t.deps.db;
+  const tenant = await db.tenant.create({ data: { name: `T${n}` } });
+  const role = await db.role.findFirstOrThrow({ where: { key: 'ReadOnly', tenantId: null } });
+  const group = await db.group.create({ data: { tenantId: tenant.id, name: 'G' } });
+  for (let i = 0; i < n; i++) {
+    await db.user.create({
+      data: {
+        email: `u${i}-${tenant.id}@example.com`,
+        name: `User ${String(i).padStart(3, '0')}`,
+        memberships: { create: { tenantId: tenant.id, roles: { create: { roleId: role.id } } } },
+        groups: { create: { groupId: group.id } },
+      },
+    });
+  }
+  return tenant.id;
+}
+
+describe('users connection', () => {
+  it('runs the same number of statements for 10 and 100 users with roles, tenants and groups', async () => {
+    const small = await tenantWith(10);
+    const large = await tenantWith(100);
+    const count = async (tenantId: string, expected: number) => {
+      t.queries.length = 0;
+      const r = await t.gql(USERS, { first: 200, filter: { tenantId } }, { token: vendor });
+      expect(r.errors).toBeUndefined();
+      expect(r.data.users.edges).toHaveLength(expected);
+      expect(r.data.users.totalCount).toBe(expected);
+      const node = r.data.users.edges[0].node;
+      expect(node.groups).toEqual([expect.objectContaining({ name: 'G' })]);
+      expect(node.tenants[0].roles[0].key).toBe('ReadOnly');
+      return t.queries.length;
+    };
+    const ten = await count(small, 10);
+    const hundred = await count(large, 100);
+    expect(hundred).toBe(ten);
+    expect(ten).toBeLessThan(15);
+  });
+
+  it('pages with cursors, sorts, refuses a page over the limit, and keeps a tenant token in its tenant', async () => {
+    const a = await signUp(t);
+    const b = await signUp(t);
+    const tenantId = await tenantWith(5);
+    const first = await t.gql(USERS, { first: 2, filter: { tenantId }, orderBy: { field: 'name', direction: 'DESC' } }, { token: vendor });
+    expect(first.data.users.edges.map((e: any) => e.node.name)).toEqual(['User 004', 'User 003']);
+    expect(first.data.users.pageInfo.hasNextPage).toBe(true);
+    const next = await t.gql(
+      USERS,
+      { first: 2, after: first.data.users.pageInfo.endCursor, filter: { tenantId }, orderBy: { field: 'name', direction: 'DESC' } },
+      { token: vendor },
+    );
+    expect(next.data.users.edges.map((e: any) => e.node.name)).toEqual(['User 002', 'User 001']);
+
+    const tooMany = await t.gql(USERS, { first: 201 }, { token: vendor });
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('validation_failed');
+
+    const own = await t.gql(USERS, { first: 50 }, { token: a.accessToken });
+    expect(own.data.users.edges.map((e: any) => e.node.id)).toEqual([a.userId]);
+    const foreign = await t.gql(USERS, { first: 50, filter: { tenantId: b.tenantId } }, { token: a.accessToken });
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('auth_forbidden');
+    expect(JSON.stringify(foreign)).not.toContain(b.email);
+  });
+});
