@@ -142,6 +142,8 @@ describe('password reset', () => {
       expect((await login(u.email, 'wrong password!')).status).toBe(401);
       expect((await login(u.email, 'wrong password!')).status).toBe(401);
       expect((await login(u.email, u.password)).body.errorCode).toBe('user_locked');
+      // The locking attempt mailed the owner an unlock link; a reset works as well.
+      expect((await smtp.next(u.email)).subject).toBe('Your account was locked');
       const { token } = await resetLink(u.email);
       expect((await verifyReset({ userId: u.userId, token, password: 'a brand new passphrase' })).status).toBe(201);
       const after = await t.deps.db.user.findUniqueOrThrow({ where: { id: u.userId } });

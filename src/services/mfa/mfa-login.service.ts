@@ -17,13 +17,14 @@ import type { Deps } from '../deps.ts';
 import { renderCodeTemplate } from '../mail/templates.ts';
 import { assertMailAvailable, checkCode, deliver } from '../users/account-tokens.ts';
 import { idSchema, parseInput } from '../validation.ts';
-import { mfaLoginPolicyForUser } from './mfa-policy.service.ts';
+import { mfaLoginPolicyForUser, mfaLoginPolicyFromRows } from './mfa-policy.service.ts';
 import {
   assertStrategyEnabled,
   ENROLLABLE_STRATEGIES,
   enabledDeviceTypes,
   enabledStrategies,
   loadMfaConfiguration,
+  readMfaConfiguration,
   STRATEGY_DEVICE_TYPES,
   type MfaStrategy,
 } from './mfa-strategies.ts';
@@ -160,12 +161,32 @@ export async function mfaStepAtLogin(
 ): Promise<MfaChallenge | null> {
   if (user.mfaBypass) return null;
   const { db } = deps;
-  const [config, policy] = await Promise.all([loadMfaConfiguration(db), mfaLoginPolicyForUser(db, user.id)]);
-  const devices = await db.mfaDevice.findMany({
-    where: { userId: user.id, verifiedAt: { not: null }, type: { in: enabledDeviceTypes(config) } },
-    select: { id: true, type: true, name: true, phoneNumber: true, createdAt: true, lastUsedAt: true },
-    orderBy: { createdAt: 'asc' },
-  });
+  // Every login asks this, so one statement reads it all: the vendor's strategies, the MFA
+  // policy rows of the user's tenants and the vendor (newest first), and the verified devices.
+  const [row] = await db.$queryRaw<
+    Array<{
+      strategies: unknown;
+      policies: Array<{ tenantId: string | null; config: unknown }>;
+      tenantIds: string[];
+      devices: Array<{ id: string; type: Prisma.MfaDeviceCreateInput['type']; name: string | null; phoneNumber: string | null; createdAt: number; lastUsedAt: number | null }>;
+    }>
+  >`SELECT
+      (SELECT p.config FROM "Policy" p WHERE p.type = 'MFA_STRATEGIES' AND p."tenantId" IS NULL ORDER BY p."createdAt" LIMIT 1) AS strategies,
+      COALESCE((SELECT json_agg(json_build_object('tenantId', p."tenantId", 'config', p.config) ORDER BY p."createdAt" DESC)
+                FROM "Policy" p
+                WHERE p.type = 'MFA' AND (p."tenantId" IS NULL OR p."tenantId" IN (SELECT m."tenantId" FROM "UserTenant" m WHERE m."userId" = ${user.id}))),
+               '[]'::json) AS policies,
+      COALESCE((SELECT array_agg(m."tenantId") FROM "UserTenant" m WHERE m."userId" = ${user.id}), '{}'::text[]) AS "tenantIds",
+      COALESCE((SELECT json_agg(json_build_object('id', d.id, 'type', d.type, 'name', d.name, 'phoneNumber', d."phoneNumber",
+                                                  'createdAt', (extract(epoch FROM d."createdAt") * 1000)::bigint,
+                                                  'lastUsedAt', (extract(epoch FROM d."lastUsedAt") * 1000)::bigint) ORDER BY d."createdAt")
+                FROM "MfaDevice" d WHERE d."userId" = ${user.id} AND d."verifiedAt" IS NOT NULL), '[]'::json) AS devices`;
+  const config = readMfaConfiguration(row?.strategies ?? null);
+  const policy = mfaLoginPolicyFromRows(row?.policies ?? [], row?.tenantIds ?? []);
+  const usableTypes = enabledDeviceTypes(config);
+  const devices = (row?.devices ?? [])
+    .filter((d) => usableTypes.includes(d.type))
+    .map((d) => ({ ...d, createdAt: new Date(Number(d.createdAt)), lastUsedAt: d.lastUsedAt === null ? null : new Date(Number(d.lastUsedAt)) }));
   const enrolled = devices.length > 0;
   if (!enrolled && !policy.forced) return null;
   if (await isRememberedDevice(deps, user.id, deviceToken, policy.rememberDeviceSeconds)) return null;

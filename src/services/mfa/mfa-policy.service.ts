@@ -80,6 +80,16 @@ export async function mfaLoginPolicyFor(db: Db, tenantIds: readonly string[]): P
     orderBy: { createdAt: 'desc' },
     select: { tenantId: true, config: true },
   });
+  return mfaLoginPolicyFromRows(rows, ids);
+}
+
+/**
+ * The policy in force for a user of these tenants, from the MFA policy rows of those tenants and
+ * the vendor (newest first): forced if any tenant forces MFA; a device may be remembered only if
+ * every tenant allows it, for the shortest expiration.
+ */
+export function mfaLoginPolicyFromRows(rows: ReadonlyArray<{ tenantId: string | null; config: unknown }>, tenantIds: readonly string[]): MfaLoginPolicy {
+  const ids = [...new Set(tenantIds)];
   const byScope = new Map<string | null, MfaPolicy>();
   for (const r of rows) byScope.set(r.tenantId, readMfaPolicy(r.config));
   const vendor = byScope.get(null) ?? null;

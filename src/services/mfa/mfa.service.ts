@@ -36,8 +36,6 @@ export interface MfaDevicesView {
   emails: { id: string }[];
 }
 
-export const MFA_STRATEGIES = ['AuthenticatorApp'] as const;
-
 export async function mfaDevicesOf(db: Db, userId: string): Promise<MfaDevicesView> {
   const authenticators = await db.mfaDevice.findMany({
     where: { userId, type: 'TOTP', verifiedAt: { not: null } },
@@ -46,12 +44,6 @@ export async function mfaDevicesOf(db: Db, userId: string): Promise<MfaDevicesVi
   });
   const phones = await smsMfaPhonesOf(db, userId);
   return { webauthn: await webauthnMfaDevicesOf(db, userId), phones, authenticators, emails: [] };
-}
-
-/** Whether a password login must be followed by a second factor. */
-export async function requiresMfa(db: Db, user: { id: string; mfaBypass: boolean }): Promise<boolean> {
-  if (user.mfaBypass) return false;
-  return (await db.mfaDevice.count({ where: { userId: user.id, type: { in: [...MFA_FACTOR_TYPES, 'SMS'] }, verifiedAt: { not: null } } })) > 0;
 }
 
 /**
@@ -105,20 +97,6 @@ export interface MfaChallenge {
   mfaEnrolled?: boolean;
   mfaDevices: MfaDevicesView;
   mfaStrategies: readonly string[];
-}
-
-/** Parks a password-verified login as an MFA_LOGIN flow; only the hash of its token is stored. */
-export async function startMfaLogin(deps: MfaDeps, userId: string): Promise<MfaChallenge> {
-  const mfaToken = randomToken(32);
-  await deps.db.authFlow.create({
-    data: {
-      kind: 'MFA_LOGIN',
-      userId,
-      tokenHash: deps.secrets.hashToken(mfaToken),
-      expiresAt: new Date(deps.clock.now().getTime() + MFA_LOGIN_TTL_MS),
-    },
-  });
-  return { mfaRequired: true, mfaToken, userId, mfaDevices: await mfaDevicesOf(deps.db, userId), mfaStrategies: MFA_STRATEGIES };
 }
 
 const MfaLoginInput = z.object({

@@ -39,11 +39,6 @@ export async function smsMfaPhonesOf(db: Db, userId: string) {
   return devices.map((d) => ({ id: d.id, phoneNumber: maskPhone(d.phoneNumber ?? '') }));
 }
 
-/** Whether the user has a verified SMS second factor (login must then ask for one). */
-export async function hasSmsMfa(db: Db, userId: string) {
-  return (await db.mfaDevice.count({ where: { userId, type: 'SMS', verifiedAt: { not: null } } })) > 0;
-}
-
 export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
   const { db, clock, secrets } = deps;
 
