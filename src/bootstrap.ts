@@ -77,7 +77,12 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       },
     });
     const app = createApp({ config, yoga, keys, logger, health: () => database.ping() });
-    return { app, services, deps, database, vendor, generatedSecret: generated, close: () => database.close() };
+    // close() first waits for background jobs (bulk invites): they must not write to a closed database.
+    const close = async () => {
+      await services.bulkInvites.drain();
+      await database.close();
+    };
+    return { app, services, deps, database, vendor, generatedSecret: generated, close };
   } catch (error) {
     await database.close();
     throw error;

@@ -141,6 +141,16 @@ export const ERROR_CODES = {
   phone_number_not_found: spec(404, 'NotFoundError', 'Phone number not found'),
   phone_number_exists: spec(409, 'ConflictError', 'This phone number is already set for the user'),
   mfa_sms_already_enrolled: spec(409, 'ConflictError', 'This phone number is already enrolled for SMS MFA'),
+  // additional user emails, usernames, bulk jobs
+  user_email_exists: spec(409, 'ConflictError', 'This email is already in use'),
+  user_email_not_found: spec(404, 'NotFoundError', 'User email not found'),
+  user_email_code_invalid: spec(400, 'InvalidTokenError', 'Invalid or expired verification code'),
+  user_email_not_verified: spec(400, 'ValidationError', 'Only a verified email can become the primary email'),
+  user_email_change_disabled: spec(403, 'ForbiddenError', 'Email changes are disabled by the user emails policy'),
+  username_exists: spec(409, 'ConflictError', 'This username is already taken'),
+  username_not_found: spec(404, 'NotFoundError', 'Username not found'),
+  job_not_found: spec(404, 'NotFoundError', 'Job not found'),
+  job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

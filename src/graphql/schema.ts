@@ -26,5 +26,8 @@ import './types/vendor.ts';
 import './types/group.ts';
 import './types/application.ts';
 import './types/webauthn.ts';
+import './types/bulk-invite.ts';
+import './types/user-emails.ts';
+import './types/usernames.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

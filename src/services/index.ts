@@ -32,6 +32,9 @@ import { createAccountStrategiesService } from './users/account-strategies.ts';
 import { createInvitationsService } from './users/invitations.service.ts';
 import { createTenantInvitesService } from './tenants/tenant-invites.service.ts';
 import { createUserManagementService } from './users/user-management.service.ts';
+import { createBulkInvitesService } from './users/bulk-invites.service.ts';
+import { createUserEmailsService } from './users/user-emails.service.ts';
+import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 
@@ -76,6 +79,10 @@ export function createServices(deps: Deps) {
     invitations: createInvitationsService(deps),
     accountStrategies: createAccountStrategiesService(deps),
     tenantInvites: createTenantInvitesService(deps),
+    // Its own (stateless) invitations instance: the same invite path as single invites.
+    bulkInvites: createBulkInvitesService({ ...deps, invitations: createInvitationsService(deps) }),
+    userEmails: createUserEmailsService(deps),
+    usernames: createUsernamesService(deps),
   };
 }
 

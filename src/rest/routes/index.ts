@@ -23,6 +23,9 @@ import { groupRoutes } from './groups.routes.ts';
 import { roleRoutes } from './roles.routes.ts';
 import { webauthnRoutes } from './webauthn.routes.ts';
 import { userManagementRoutes } from './user-management.routes.ts';
+import { bulkInviteRoutes } from './bulk-invite.routes.ts';
+import { userEmailRoutes } from './user-emails.routes.ts';
+import { usernameRoutes } from './usernames.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -50,4 +53,7 @@ export const routes: readonly RouteDefinition[] = [
   ...invitationRoutes,
   ...tenantInviteRoutes,
   ...userManagementRoutes,
+  ...bulkInviteRoutes,
+  ...userEmailRoutes,
+  ...usernameRoutes,
 ];

@@ -1,0 +1,95 @@
+// Bulk invites as background jobs: the mutation answers with the job (PENDING) at once; the
+// status query shows progress and per-user results. A user token acts only in its own tenant and
+// sees only its tenant's jobs (another tenant's job id is not found); the vendor names the tenant.
+import { fail } from '../../errors/domain-errors.ts';
+import type { BulkInviteResult } from '../../services/users/bulk-invites.service.ts';
+import { builder } from '../builder.ts';
+import { actingTenantId, type GraphQLContext } from '../context.ts';
+import { MUTATION_ERRORS } from '../errors.ts';
+import { tenantForManagement } from './user.ts';
+
+interface JobShape {
+  id: string;
+  status: string;
+  tenantId: string | null;
+  result: unknown;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  completedAt: Date | null;
+}
+
+const resultOf = (j: JobShape): BulkInviteResult => {
+  const r = (j.result ?? {}) as Partial<BulkInviteResult>;
+  return { total: r.total ?? 0, processed: r.processed ?? 0, succeeded: r.succeeded ?? [], failed: r.failed ?? [] };
+};
+
+const BulkInviteSuccess = builder.objectRef<{ email: string; userId: string }>('BulkInviteSuccess').implement({
+  fields: (t) => ({ email: t.exposeString('email'), userId: t.exposeID('userId') }),
+});
+
+const BulkInviteFailure = builder.objectRef<{ email: string; errorCode: string; message: string }>('BulkInviteFailure').implement({
+  fields: (t) => ({ email: t.exposeString('email'), errorCode: t.exposeString('errorCode'), message: t.exposeString('message') }),
+});
+
+const BulkInviteJob = builder.objectRef<JobShape>('BulkInviteJob').implement({
+  description: 'A bulk invite running in the background. COMPLETED: every user was tried (see failed); FAILED: interrupted, or no user could be invited.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.exposeString('status', { description: 'PENDING, IN_PROGRESS, COMPLETED or FAILED' }),
+    tenantId: t.exposeID('tenantId', { nullable: true }),
+    error: t.exposeString('error', { nullable: true }),
+    total: t.int({ resolve: (j) => resultOf(j).total }),
+    processed: t.int({ resolve: (j) => resultOf(j).processed }),
+    succeeded: t.field({ type: [BulkInviteSuccess], resolve: (j) => resultOf(j).succeeded }),
+    failed: t.field({ type: [BulkInviteFailure], resolve: (j) => resultOf(j).failed }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const BulkInviteUserInput = builder.inputType('BulkInviteUserInput', {
+  fields: (t) => ({
+    email: t.string(),
+    username: t.string({ required: false }),
+    name: t.string({ required: false }),
+    password: t.string({ required: false }),
+    phoneNumber: t.string({ required: false }),
+    profilePictureUrl: t.string({ required: false }),
+    provider: t.string({ required: false }),
+    metadata: t.field({ type: 'JSONObject', required: false }),
+    roleIds: t.idList({ required: false }),
+    expirationInSeconds: t.int({ required: false, description: 'Makes a temporary user.' }),
+    skipInviteEmail: t.boolean({ required: false }),
+    verified: t.boolean({ required: false, description: 'Vendor only.' }),
+  }),
+});
+
+/** The vendor sees every tenant's jobs (or frontegg-tenant-id's); everyone else their tenant's. */
+const jobScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
+
+builder.queryFields((t) => ({
+  bulkInviteStatus: t.field({
+    type: BulkInviteJob,
+    description: 'A bulk invite job of the tenant the call acts in: status and per-user results.',
+    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    args: { id: t.arg.id() },
+    resolve: (_root, { id }, ctx) => ctx.services.bulkInvites.status(id, jobScope(ctx)),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  bulkInviteUsers: t.field({
+    type: BulkInviteJob,
+    description: 'Invites users to a tenant in the background, each exactly like inviteUser. Answers with the PENDING job; poll bulkInviteStatus.',
+    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { users: t.arg({ type: [BulkInviteUserInput] }), tenantId: t.arg.id({ required: false }) },
+    resolve: (_root, { users, tenantId }, ctx) => {
+      const tenant = tenantForManagement(ctx, tenantId);
+      if (ctx.principal.kind !== 'vendor' && users.some((u) => u.verified !== null && u.verified !== undefined)) fail('auth_vendor_only');
+      return ctx.services.bulkInvites.start({ tenantId: tenant, users: users.map((u) => ({ ...u, provider: u.provider as never })) });
+    },
+  }),
+}));
