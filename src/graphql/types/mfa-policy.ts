@@ -1,11 +1,10 @@
 // MFA administration: the MFA policy (vendor-wide, or a tenant's override), the vendor's MFA
 // configuration (authenticator service name, code lifetimes) and which factors are enabled.
-import { fail } from '../../errors/domain-errors.ts';
 import type { MfaPolicyView } from '../../services/mfa/mfa-policy.service.ts';
 import { ENFORCE_MFA_TYPES } from '../../services/mfa/mfa-policy.service.ts';
 import { MFA_STRATEGY_NAMES, type MfaConfiguration, type MfaStrategy } from '../../services/mfa/mfa-strategies.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, type GraphQLContext } from '../context.ts';
+import { policyScope, policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const EnforceMfaType = builder.enumType('EnforceMfaType', {
@@ -89,28 +88,13 @@ const MfaConfigurationInput = builder.inputType('MfaConfigurationInput', {
   }),
 });
 
-/**
- * The scope a policy call acts on (as for the password policies): the vendor names a tenant
- * (argument or frontegg-tenant-id) or none for the vendor policy; anyone else acts on their own
- * tenant only.
- */
-function policyScope(ctx: GraphQLContext, requested: string | null | undefined): string | null {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? null;
-  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
-  if (requested && requested !== own) fail('auth_forbidden');
-  return own;
-}
-
-const writer = (ctx: GraphQLContext) => ({ byTenantAdmin: ctx.principal.kind !== 'vendor' });
-const readPolicy = { $any: { vendor: true, permission: 'fe.secure.read.securityPolicy' } };
-const writePolicy = { $any: { vendor: true, permission: 'fe.secure.write.securityPolicy' } };
 
 builder.queryFields((t) => ({
   mfaPolicy: t.field({
     type: MfaPolicyType,
     nullable: true,
     description: "The MFA policy in force for a tenant (its own, else the vendor's); null when none is defined (MFA not forced).",
-    authScopes: readPolicy,
+    authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { tenantId }, ctx) => ctx.services.mfaPolicy.get(policyScope(ctx, tenantId)),
   }),
@@ -140,10 +124,10 @@ builder.mutationFields((t) => {
     t.field({
       type: MfaPolicyType,
       description,
-      authScopes: writePolicy,
+      authScopes: writePolicyScopes,
       errors: { types: MUTATION_ERRORS, directResult: true },
       args,
-      resolve: (_root, { input, tenantId }, ctx) => ctx.services.mfaPolicy[run](policyScope(ctx, tenantId), input, writer(ctx)),
+      resolve: (_root, { input, tenantId }, ctx) => ctx.services.mfaPolicy[run](policyScope(ctx, tenantId), input, policyWriter(ctx)),
     });
   return {
     createMfaPolicy: field('Creates the vendor MFA policy or a tenant\'s (409 if it exists). A tenant admin may only be stricter than the vendor.', 'create'),

@@ -4,7 +4,8 @@ import { fail } from '../../errors/domain-errors.ts';
 import type { LockoutPolicyView, PasswordHistoryPolicyView } from '../../services/policies/password-policies.service.ts';
 import type { PasswordPolicy } from '../../services/policies/password-rules.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { policyScope, policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { actingTenantId, actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const PasswordOptionalTests = builder.objectRef<PasswordPolicy['optionalTests']>('PasswordOptionalTests').implement({
@@ -108,27 +109,13 @@ const PasswordHistoryPolicyInput = builder.inputType('PasswordHistoryPolicyInput
   fields: (t) => ({ enabled: t.boolean({ required: false }), historySize: t.int({ required: false, description: '1 to 10.' }) }),
 });
 
-/**
- * The scope a policy call acts on: the vendor names a tenant (argument or frontegg-tenant-id) or
- * none for the vendor policy; anyone else acts on their own tenant only.
- */
-function policyScope(ctx: GraphQLContext, requested: string | null | undefined): string | null {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? null;
-  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
-  if (requested && requested !== own) fail('auth_forbidden');
-  return own;
-}
 
-const writer = (ctx: GraphQLContext) => ({ byTenantAdmin: ctx.principal.kind !== 'vendor' });
-
-const readPolicy = { $any: { vendor: true, permission: 'fe.secure.read.securityPolicy' } };
-const writePolicy = { $any: { vendor: true, permission: 'fe.secure.write.securityPolicy' } };
 
 builder.queryFields((t) => ({
   passwordPolicy: t.field({
     type: PasswordPolicyType,
     description: 'The complexity policy in force for a tenant (its override, else the vendor policy); without a tenant, the vendor policy.',
-    authScopes: readPolicy,
+    authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.password.get(policyScope(ctx, tenantId)),
   }),
@@ -144,7 +131,7 @@ builder.queryFields((t) => ({
     type: LockoutPolicy,
     nullable: true,
     description: "The lockout policy in force for a tenant (its own, else the vendor's); null when none is defined.",
-    authScopes: readPolicy,
+    authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.lockout.get(policyScope(ctx, tenantId)),
   }),
@@ -159,7 +146,7 @@ builder.queryFields((t) => ({
     type: PasswordHistoryPolicy,
     nullable: true,
     description: "The password history policy in force for a tenant (its own, else the vendor's); null when none is defined.",
-    authScopes: readPolicy,
+    authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.history.get(policyScope(ctx, tenantId)),
   }),
@@ -184,32 +171,32 @@ builder.mutationFields((t) => ({
   createLockoutPolicy: t.field({
     type: LockoutPolicy,
     description: "Creates the vendor lockout policy or a tenant's. A tenant admin may only make their tenant stricter than the vendor.",
-    authScopes: writePolicy,
+    authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: LockoutPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.create(policyScope(ctx, tenantId), input, writer(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.create(policyScope(ctx, tenantId), input, policyWriter(ctx)),
   }),
   updateLockoutPolicy: t.field({
     type: LockoutPolicy,
-    authScopes: writePolicy,
+    authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: LockoutPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.update(policyScope(ctx, tenantId), input, writer(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.update(policyScope(ctx, tenantId), input, policyWriter(ctx)),
   }),
   createPasswordHistoryPolicy: t.field({
     type: PasswordHistoryPolicy,
     description: "Creates the vendor password history policy or a tenant's. A tenant admin may only make their tenant stricter than the vendor.",
-    authScopes: writePolicy,
+    authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: PasswordHistoryPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.create(policyScope(ctx, tenantId), input, writer(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.create(policyScope(ctx, tenantId), input, policyWriter(ctx)),
   }),
   updatePasswordHistoryPolicy: t.field({
     type: PasswordHistoryPolicy,
-    authScopes: writePolicy,
+    authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: PasswordHistoryPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.update(policyScope(ctx, tenantId), input, writer(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.update(policyScope(ctx, tenantId), input, policyWriter(ctx)),
   }),
   changePassword: t.field({
     type: ChangePasswordPayload,

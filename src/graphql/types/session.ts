@@ -3,7 +3,8 @@
 import { fail } from '../../errors/domain-errors.ts';
 import type { SessionPolicy } from '../../services/policies/session-policy.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { policyScope, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { actingTenantId, actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 export const Session = builder.prismaObject('Session', {
@@ -86,17 +87,6 @@ const SessionConfigurationInput = builder.inputType('SessionConfigurationInput',
   }),
 });
 
-/**
- * The scope a policy call reads or writes: the vendor names a tenant (argument or
- * frontegg-tenant-id) or, naming none, the vendor default; anyone else only their own tenant.
- */
-function policyScope(ctx: GraphQLContext, requested: string | null | undefined): string | null {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? null;
-  const own = actingTenantId(ctx) ?? fail('auth_forbidden');
-  if (requested && requested !== own) fail('auth_forbidden');
-  return own;
-}
-
 builder.queryFields((t) => ({
   mySessions: t.prismaField({
     type: ['Session'],
@@ -115,14 +105,14 @@ builder.queryFields((t) => ({
   sessionConfiguration: t.field({
     type: SessionConfiguration,
     description: "The session policy in force for a tenant; the vendor without a tenant reads the vendor default.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.securityPolicy' } },
+    authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { tenantId }, ctx) => ctx.services.sessionPolicy.get(policyScope(ctx, tenantId)),
   }),
   vendorSessionConfiguration: t.field({
     type: SessionConfiguration,
     description: 'The vendor default session policy (in force for tenants without their own).',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.securityPolicy' } },
+    authScopes: readPolicyScopes,
     resolve: (_root, _args, ctx) => ctx.services.sessionPolicy.getVendorDefault(),
   }),
 }));
@@ -159,7 +149,7 @@ builder.mutationFields((t) => ({
   updateSessionConfiguration: t.field({
     type: SessionConfiguration,
     description: "Creates or updates a tenant's session policy, or (vendor, no tenant) the vendor default.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.securityPolicy' } },
+    authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: SessionConfigurationInput }), tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { input, tenantId }, ctx) => ctx.services.sessionPolicy.set(policyScope(ctx, tenantId), input),

@@ -3,6 +3,7 @@
 // routes for tenant user counts, sub-tenant access and the caller's hierarchy. The rules (who may
 // see or change which part of a tree) live in the GraphQL fields and the tenants service.
 import { z } from 'zod';
+import { tenantBody } from './tenants.routes.ts';
 import {
   RestCreateSubTenantDocument,
   RestDeleteSubTenantDocument,
@@ -31,21 +32,7 @@ const tenantHeader = z.object({
   'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
 });
 
-const subTenantBody = z.object({
-  name: optionalStr,
-  website: optionalStr,
-  logo: optionalStr,
-  logoUrl: optionalStr,
-  address: optionalStr,
-  timezone: optionalStr,
-  dateFormat: optionalStr,
-  timeFormat: optionalStr,
-  currency: optionalStr,
-  isReseller: z.boolean().nullish(),
-  creatorName: optionalStr,
-  creatorEmail: optionalStr,
-  metadata: metadataSchema.nullish(),
-});
+const subTenantBody = tenantBody;
 type SubTenantBody = z.output<typeof subTenantBody>;
 const profile = ({ logo, ...b }: SubTenantBody) => ({ ...b, logoUrl: b.logoUrl ?? logo });
 

@@ -12,7 +12,8 @@ import { defineRoute } from '../define-route.ts';
 import { tenantResponse } from '../frontegg.ts';
 
 const optionalStr = z.string().nullish();
-const tenantBody = z.object({
+/** The Tenants API body of a tenant's profile (tenants and sub-tenants). */
+export const tenantBody = z.object({
   name: optionalStr,
   website: optionalStr,
   logo: optionalStr,

@@ -13,7 +13,7 @@ import type { Deps } from '../deps.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, parseInput } from '../validation.ts';
 import type { ApiTokenPrincipal } from './api-token-jwt.ts';
-import { checkGrantor, resolveGrants, type Grantor } from './api-tokens.service.ts';
+import { checkGrantor, resolveGrants, tokenReads, type Grantor } from './api-tokens.service.ts';
 
 export const TENANT_ACCESS_TOKEN_TYPE = 'tenantAccessToken';
 export const USER_ACCESS_TOKEN_TYPE = 'userAccessToken';
@@ -226,21 +226,7 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
       return { id, secret };
     },
 
-    findTenantToken(id: string, tenantId: string, query: Query = {}) {
-      return db.apiToken.findFirst({ ...query, where: { id, tenantId, kind: 'TENANT_ACCESS' } });
-    },
-
-    findUserToken(id: string, userId: string, query: Query = {}) {
-      return db.apiToken.findFirst({ ...query, where: { id, userId, kind: 'USER_ACCESS' } });
-    },
-
-    listTenantTokens(tenantId: string, query: Query = {}) {
-      return db.apiToken.findMany({ ...query, where: { tenantId, kind: 'TENANT_ACCESS' }, orderBy: { createdAt: 'desc' } });
-    },
-
-    listUserTokens(userId: string, tenantId: string, query: Query = {}) {
-      return db.apiToken.findMany({ ...query, where: { userId, tenantId, kind: 'USER_ACCESS' }, orderBy: { createdAt: 'desc' } });
-    },
+    ...tokenReads(db, 'TENANT_ACCESS', 'USER_ACCESS'),
 
     /** Deleting is revoking: the next request with the JWT finds no row. */
     async deleteTenantToken(id: string, tenantId: string) {

@@ -108,6 +108,25 @@ const usableAt = (row: ExchangeRow, now: Date) => (!row.expiresAt || row.expires
 
 type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'>;
 
+/** Reads of one pair of token kinds (tenant / user): client credentials, or access tokens. */
+export function tokenReads(db: Deps['db'], tenantKind: ApiTokenKind, userKind: ApiTokenKind) {
+  return {
+    findTenantToken(id: string, tenantId: string, query: Query = {}) {
+      return db.apiToken.findFirst({ ...query, where: { id, tenantId, kind: tenantKind } });
+    },
+    findUserToken(id: string, userId: string, query: Query = {}) {
+      return db.apiToken.findFirst({ ...query, where: { id, userId, kind: userKind } });
+    },
+    listTenantTokens(tenantId: string, query: Query = {}) {
+      return db.apiToken.findMany({ ...query, where: { tenantId, kind: tenantKind }, orderBy: { createdAt: 'desc' } });
+    },
+    listUserTokens(userId: string, tenantId: string, query: Query = {}) {
+      return db.apiToken.findMany({ ...query, where: { userId, tenantId, kind: userKind }, orderBy: { createdAt: 'desc' } });
+    },
+  };
+}
+type ApiTokenKind = 'TENANT' | 'USER' | 'TENANT_ACCESS' | 'USER_ACCESS';
+
 export function createApiTokensService(deps: ApiTokenDeps) {
   const { db, secrets, clock, keys, config, vendor } = deps;
 
@@ -250,21 +269,7 @@ export function createApiTokensService(deps: ApiTokenDeps) {
       return { id, secret };
     },
 
-    findTenantToken(id: string, tenantId: string, query: Query = {}) {
-      return db.apiToken.findFirst({ ...query, where: { id, tenantId, kind: 'TENANT' } });
-    },
-
-    findUserToken(id: string, userId: string, query: Query = {}) {
-      return db.apiToken.findFirst({ ...query, where: { id, userId, kind: 'USER' } });
-    },
-
-    listTenantTokens(tenantId: string, query: Query = {}) {
-      return db.apiToken.findMany({ ...query, where: { tenantId, kind: 'TENANT' }, orderBy: { createdAt: 'desc' } });
-    },
-
-    listUserTokens(userId: string, tenantId: string, query: Query = {}) {
-      return db.apiToken.findMany({ ...query, where: { userId, tenantId, kind: 'USER' }, orderBy: { createdAt: 'desc' } });
-    },
+    ...tokenReads(db, 'TENANT', 'USER'),
 
     /** Description and metadata; new roleIds or permissionIds replace the token's grants (roles win, as at creation). */
     async updateTenantToken(id: string, tenantId: string, raw: z.input<typeof UpdateTenantTokenInput>, grantor: Grantor) {
