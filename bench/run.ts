@@ -237,13 +237,13 @@ async function enrolMfaUsers(b: BenchGatehouse, n: number): Promise<MfaUser[]> {
     const email = benchEmail(`mfa${i}`);
     const { accessToken } = await signUp(b, email);
     const userId = decodeJwt(accessToken).sub!;
-    await expectStatus(await b.request('POST', '/identity/resources/users/v1/mfa/authenticator/enroll', { token: accessToken }), 201, 'MFA enrol');
+    await expectStatus(await b.request('POST', '/identity/resources/users/v1/mfa/authenticator/enroll', { token: accessToken }), 200, 'MFA enrol');
     const device = await b.gh.deps.db.mfaDevice.findFirstOrThrow({ where: { userId, type: 'TOTP', verifiedAt: null } });
     const secret = b.gh.deps.secrets.decrypt(device.secretEncrypted!);
     const code = await generate({ secret, epoch: epochNow() });
     await expectStatus(
       await b.request('POST', '/identity/resources/users/v1/mfa/authenticator/enroll/verify', { token: accessToken, body: { token: code } }),
-      201,
+      200,
       'MFA enrol verify',
     );
     users.push({ email, secret, lastStep: Math.floor(epochNow() / 30) });
@@ -291,7 +291,7 @@ async function measureMfaLogin(b: BenchGatehouse, emails: string[]): Promise<Mfa
         const value = await generate({ secret: u.secret, epoch: step * 30 });
         const done = await expectStatus(
           await b.request('POST', '/identity/resources/auth/v1/user/mfa/verify', { body: { mfaToken: first.mfaToken, value } }),
-          200,
+          201,
           'MFA login (code step)',
         );
         if (!done.accessToken) throw new Error('MFA verify returned no access token');
