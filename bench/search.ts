@@ -21,7 +21,7 @@ import { print } from 'graphql';
 import { RestUsersListDocument } from '../src/generated/graphql.ts';
 import { bootGatehouse, expectStatus, type BenchGatehouse, type DatabaseChoice } from './harness.ts';
 import { fmt, percentile, table, timeLoop, timePair, type Sample } from './measure.ts';
-import { BENCH_WORDS, benchTenantId, isSeeded, seedUsers, type SeedResult } from './seed.ts';
+import { BENCH_WORDS, benchEmailLocalPart, benchTenantId, isSeeded, seedUsers, type SeedResult } from './seed.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -102,12 +102,9 @@ function searchTerm(kind: number, users: number): string {
     }
     case 2:
       return `${f}.${l}`;
-    default: {
-      // The email of an existing user: seed.ts builds it from i exactly like this.
-      const i = 1 + Math.floor(rand() * users);
-      const { first, last } = BENCH_WORDS;
-      return `${first[i % first.length]!.toLowerCase()}.${last[Math.floor(i / first.length) % last.length]!.toLowerCase()}${i}`;
-    }
+    default:
+      // The email of an existing user, up to the domain.
+      return benchEmailLocalPart(1 + Math.floor(rand() * users));
   }
 }
 /** A name with one letter changed: what the fuzzy (trigram similarity) search is for. */
