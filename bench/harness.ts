@@ -9,6 +9,7 @@ import pg from 'pg';
 import { createGatehouse, type Gatehouse } from '../src/bootstrap.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import type { DatabaseOptions } from '../src/platform/db.ts';
 import type { SigningAlgorithm } from '../src/platform/jwt.ts';
 
 export const BASE = 'http://gatehouse.bench';
@@ -29,6 +30,8 @@ export interface RequestOptions {
   body?: unknown;
   token?: string;
   refreshToken?: string;
+  /** Extra request headers (e.g. frontegg-tenant-id for vendor calls). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -36,7 +39,11 @@ export interface RequestOptions {
  * and dropped here) so the RS256 and EdDSA instances start equally empty and the bench never
  * leaves rows in a database someone cares about.
  */
-export type DatabaseChoice = { kind: 'pglite'; url: string } | { kind: 'postgres'; serverUrl: string };
+export type DatabaseChoice =
+  | { kind: 'pglite'; url: string }
+  | { kind: 'postgres'; serverUrl: string }
+  /** A database used as is and kept (bench/seed.ts filling a PostgreSQL database for later runs). */
+  | { kind: 'existing'; url: string };
 
 async function scratchPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `gatehouse_bench_${randomBytes(6).toString('hex')}`;
@@ -55,9 +62,27 @@ async function scratchPostgres(serverUrl: string): Promise<{ url: string; drop: 
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }
 
-export async function bootGatehouse(algorithm: SigningAlgorithm, db: DatabaseChoice): Promise<BenchGatehouse> {
+export interface BootOptions {
+  /**
+   * A DATA_DIR kept after close (else a temp dir, removed). Its installation secret decrypts the
+   * signing keys stored in the database, so a database reused across runs (a seeded PGlite
+   * directory, see bench/seed.ts) needs the same DATA_DIR every time.
+   */
+  dataDir?: string;
+  /** Extra configuration variables (e.g. a fixed vendor credential). */
+  env?: Record<string, string>;
+  /** Passed to the database layer; a listener also turns on Prisma's query events. */
+  database?: DatabaseOptions;
+}
+
+export async function bootGatehouse(algorithm: SigningAlgorithm, db: DatabaseChoice, o: BootOptions = {}): Promise<BenchGatehouse> {
   // DATA_DIR only holds the generated installation secret here (the database is elsewhere).
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
+  const keepDataDir = o.dataDir !== undefined;
+  const dataDir = o.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-bench-'));
+  if (keepDataDir) fs.mkdirSync(dataDir, { recursive: true });
+  const removeDataDir = () => {
+    if (!keepDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
   let databaseUrl: string;
   let drop = async () => {};
   if (db.kind === 'postgres') ({ url: databaseUrl, drop } = await scratchPostgres(db.serverUrl));
@@ -71,13 +96,14 @@ export async function bootGatehouse(algorithm: SigningAlgorithm, db: DatabaseCho
     GATEHOUSE_ISSUER: BASE,
     GATEHOUSE_SIGNING_ALG: algorithm,
     GATEHOUSE_LOG_LEVEL: 'silent',
+    ...o.env,
   });
   let gh: Gatehouse;
   try {
-    gh = await createGatehouse(config, { logger: createLogger('silent') });
+    gh = await createGatehouse(config, { logger: createLogger('silent'), database: o.database });
   } catch (error) {
     await drop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    removeDataDir();
     throw error;
   }
   const cookieName = `fe_refresh_${gh.vendor.clientId.replace(/-/g, '')}`;
@@ -90,6 +116,7 @@ export async function bootGatehouse(algorithm: SigningAlgorithm, db: DatabaseCho
       const headers = new Headers({ 'content-type': 'application/json' });
       if (o.token) headers.set('authorization', `Bearer ${o.token}`);
       if (o.refreshToken !== undefined) headers.set('cookie', `${cookieName}=${encodeURIComponent(o.refreshToken)}`);
+      for (const [k, v] of Object.entries(o.headers ?? {})) headers.set(k, v);
       const body = o.body === undefined ? undefined : JSON.stringify(o.body);
       return gh.app.fetch(new Request(`${BASE}${p}`, { method, headers, body }));
     },
@@ -102,7 +129,7 @@ export async function bootGatehouse(algorithm: SigningAlgorithm, db: DatabaseCho
     async close() {
       await gh.close();
       await drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      removeDataDir();
     },
   };
 }

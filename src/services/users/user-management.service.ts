@@ -15,6 +15,15 @@ import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, phoneSch
 /** Frontegg's page-size limit for user listings. */
 export const MAX_USERS_PAGE = 200;
 
+/**
+ * Totals of TEXT searches stop counting here. Counting every match of a common term ("son",
+ * a domain) visits each matching row (the trigram index is lossy, so rows are rechecked), which
+ * at a million users costs far more than the page itself; nobody pages past this many search
+ * results, so a total of exactly SEARCH_COUNT_CAP means "at least that many". Plain listings
+ * (no search term) keep exact totals.
+ */
+export const SEARCH_COUNT_CAP = 1000;
+
 const term = z.string().trim().min(1).max(255);
 
 export const UserListFilter = z.object({
@@ -185,7 +194,10 @@ export function createUserManagementService(deps: ManagementDeps) {
     },
 
     async count(filter: UserListFilter, o: { includeInvisible: boolean }) {
-      return db.user.count({ where: await listWhere(filter, o) });
+      const where = await listWhere(filter, o);
+      const searching = [filter.email, filter.namePrefix, filter.identifier].some(Boolean) || [filter.searchContains, filter.searchOptional].some((l) => l?.length);
+      // take: COUNT(*) over a LIMITed subquery, so the scan stops at the cap.
+      return db.user.count({ where, ...(searching ? { take: SEARCH_COUNT_CAP } : {}) });
     },
 
     /** A user by (lower-cased) email, within scope. */
