@@ -67,6 +67,24 @@ describe('users connection', () => {
     expect(ten).toBeLessThan(15);
   });
 
+  it('counts only when the page does not prove the total (a short page from an offset is the end)', async () => {
+    const tenantId = await tenantWith(5);
+    const counts = () => t.queries.filter((q) => /\bCOUNT\(/i.test(q)).length;
+    t.queries.length = 0;
+    const short = await t.gql(USERS, { first: 10, filter: { tenantId } }, { token: vendor });
+    expect([short.data.users.edges.length, short.data.users.totalCount, short.data.users.pageInfo.hasNextPage]).toEqual([5, 5, false]);
+    expect(counts()).toBe(0);
+    t.queries.length = 0;
+    const full = await t.gql(USERS, { first: 2, filter: { tenantId } }, { token: vendor });
+    expect([full.data.users.edges.length, full.data.users.totalCount]).toEqual([2, 5]);
+    expect(counts()).toBe(1);
+    // a cursor page does not know its position: it counts
+    t.queries.length = 0;
+    const after = await t.gql(USERS, { first: 10, after: full.data.users.pageInfo.endCursor, filter: { tenantId } }, { token: vendor });
+    expect([after.data.users.edges.length, after.data.users.totalCount]).toEqual([3, 5]);
+    expect(counts()).toBe(1);
+  });
+
   it('pages with cursors, sorts, refuses a page over the limit, and keeps a tenant token in its tenant', async () => {
     const a = await signUp(t);
     const b = await signUp(t);

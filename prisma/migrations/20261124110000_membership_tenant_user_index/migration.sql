@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "UserTenant_tenantId_userId_idx" ON "UserTenant"("tenantId", "userId");
