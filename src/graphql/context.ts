@@ -1,6 +1,6 @@
 // Per-request GraphQL context. Built once per request from the HTTP request; holds the
 // services (never the database for resolvers to query directly) and the principal.
-import { DomainError } from '../errors/domain-errors.ts';
+import { DomainError, fail } from '../errors/domain-errors.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { parseCookies, serializeCookie } from '../platform/http.ts';
 import type { Principal } from '../services/auth/auth.service.ts';
@@ -104,6 +104,16 @@ export function actingUserId(ctx: GraphQLContext): string | null {
   if (ctx.principal.kind === 'vendor') return ctx.headerUserId;
   return null;
 }
+
+/** The acting user of a self-service field; without one the call is unauthenticated. */
+export const requireActingUserId = (ctx: GraphQLContext): string => actingUserId(ctx) ?? fail('auth_unauthenticated');
+
+/**
+ * The tenant a listing reads: the vendor without frontegg-tenant-id reads every tenant (null);
+ * everyone else reads the tenant they act in.
+ */
+export const listingTenantId = (ctx: GraphQLContext): string | null =>
+  ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
 
 /**
  * The tenant a call acts in: the token's tenant, or the frontegg-tenant-id of a vendor call.

@@ -173,3 +173,17 @@ export async function signUp(t: TestGatehouse, o: { email?: string; password?: s
     refreshToken: r.refreshCookie!,
   };
 }
+
+/**
+ * A second user of the founder's tenant, created by the founder over REST (default roles: read
+ * only) and logged in; returns their id and tokens.
+ */
+export async function addMember(t: TestGatehouse, founderToken: string, prefix = 'member') {
+  const email = uniqueEmail(prefix);
+  const password = 'a long enough passphrase';
+  const created = await t.rest('POST', '/identity/resources/users/v1', { token: founderToken, body: { email, password } });
+  if (created.status !== 201) throw new Error(`creating a member failed: ${created.status} ${JSON.stringify(created.body)}`);
+  const login = await t.rest('POST', '/identity/resources/auth/v1/user', { body: { email, password } });
+  if (login.status !== 200) throw new Error(`member login failed: ${login.status} ${JSON.stringify(login.body)}`);
+  return { userId: created.body.id as string, accessToken: login.body.accessToken as string, refreshToken: login.refreshCookie! };
+}

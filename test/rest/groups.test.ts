@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
+import { addMember, signUp, startGatehouse, type TestGatehouse } from '../helpers/gatehouse.ts';
 
 let t: TestGatehouse;
 let vendor: string;
@@ -16,16 +16,6 @@ afterAll(() => t?.close());
 
 const G1 = '/identity/resources/groups/v1';
 const G2 = '/identity/resources/groups/v2';
-
-async function member(founderToken: string) {
-  const email = uniqueEmail('member');
-  const password = 'a long enough passphrase';
-  const created = await t.rest('POST', '/identity/resources/users/v1', { token: founderToken, body: { email, password } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const login = await t.rest('POST', '/identity/resources/auth/v1/user', { body: { email, password } });
-  expect(login.status).toBe(200);
-  return { userId: created.body.id as string, accessToken: login.body.accessToken as string, refreshToken: login.refreshCookie! };
-}
 
 const createGroup = async (token: string, body: Record<string, unknown>) => {
   const r = await t.rest('POST', G1, { token, body });
@@ -92,7 +82,7 @@ describe('groups v1', () => {
 
   it('refuses writes to a read-only user and grants beyond its permissions', async () => {
     const a = await signUp(t);
-    const reader = await member(a.accessToken);
+    const reader = await addMember(t, a.accessToken);
     const g = await createGroup(a.accessToken, { name: 'Readers' });
     expect((await t.rest('GET', G1, { token: reader.accessToken })).status).toBe(200);
     expect((await t.rest('POST', G1, { token: reader.accessToken, body: { name: 'Nope' } })).status).toBe(403);
@@ -104,7 +94,7 @@ describe('groups v1', () => {
 
   it('adds and removes roles and users; group roles reach the member’s next refreshed token', async () => {
     const a = await signUp(t);
-    const m = await member(a.accessToken);
+    const m = await addMember(t, a.accessToken);
     expect(decodeJwt(m.accessToken).permissions).not.toContain('fe.secure.write.users');
     const admin = await t.deps.db.role.findFirstOrThrow({ where: { tenantId: null, key: 'Admin' } });
     const g = await createGroup(a.accessToken, { name: 'Admins' });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
+import { addMember, signUp, startGatehouse, type TestGatehouse } from '../helpers/gatehouse.ts';
 
 let t: TestGatehouse;
 let vendor: string;
@@ -16,16 +16,6 @@ afterAll(() => t?.close());
 
 const R1 = '/identity/resources/roles/v1';
 const R2 = '/identity/resources/roles/v2';
-
-async function readOnlyMember(founderToken: string) {
-  const email = uniqueEmail('reader');
-  const password = 'a long enough passphrase';
-  const created = await t.rest('POST', '/identity/resources/users/v1', { token: founderToken, body: { email, password } });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  const login = await t.rest('POST', '/identity/resources/auth/v1/user', { body: { email, password } });
-  expect(login.status).toBe(200);
-  return { userId: created.body.id as string, accessToken: login.body.accessToken as string };
-}
 
 async function permissionId(key: string) {
   return (await t.deps.db.permission.findUniqueOrThrow({ where: { key } })).id;
@@ -111,7 +101,7 @@ describe('roles v1', () => {
 
   it('refuses writes to a read-only user and grants beyond the caller’s own permissions', async () => {
     const a = await signUp(t);
-    const reader = await readOnlyMember(a.accessToken);
+    const reader = await addMember(t, a.accessToken, 'reader');
     const list = await t.rest('GET', R1, { token: reader.accessToken });
     expect(list.status).toBe(200);
     expect((await t.rest('POST', R1, { token: reader.accessToken, body: [{ key: 'r', name: 'R' }] })).status).toBe(403);

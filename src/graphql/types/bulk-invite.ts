@@ -4,7 +4,7 @@
 import { fail } from '../../errors/domain-errors.ts';
 import type { BulkInviteResult } from '../../services/users/bulk-invites.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, type GraphQLContext } from '../context.ts';
+import { listingTenantId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { tenantForManagement } from './user.ts';
 
@@ -66,8 +66,6 @@ const BulkInviteUserInput = builder.inputType('BulkInviteUserInput', {
   }),
 });
 
-/** The vendor sees every tenant's jobs (or frontegg-tenant-id's); everyone else their tenant's. */
-const jobScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 builder.queryFields((t) => ({
   bulkInviteStatus: t.field({
@@ -75,7 +73,7 @@ builder.queryFields((t) => ({
     description: 'A bulk invite job of the tenant the call acts in: status and per-user results.',
     authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.bulkInvites.status(id, jobScope(ctx)),
+    resolve: (_root, { id }, ctx) => ctx.services.bulkInvites.status(id, listingTenantId(ctx)),
   }),
 }));
 

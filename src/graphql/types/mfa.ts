@@ -1,9 +1,8 @@
 // Authenticator-app MFA: self-service enrolment and disabling, the second step of a login,
 // recovery and vendor unenrolment. No field exposes a TOTP secret except the one-time
 // enrolment answer (the QR code and its otpauth URI).
-import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { actingUserId } from '../context.ts';
+import { requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import type { AuthResult } from '../../services/auth/auth.service.ts';
 import type { MfaLoginCompletion } from '../../services/mfa/mfa-login.service.ts';
@@ -47,14 +46,13 @@ export function withMfaCookies(ctx: GraphQLContext, r: MfaLoginCompletion<AuthRe
   return withCookie(ctx, r.auth);
 }
 
-const me = (ctx: Parameters<typeof actingUserId>[0]) => actingUserId(ctx) ?? fail('auth_unauthenticated');
 
 builder.queryFields((t) => ({
   myMfaDevices: t.field({
     type: MfaDevices,
     description: "The acting user's verified second factors.",
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.mfa.devices(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.mfa.devices(requireActingUserId(ctx)),
   }),
 }));
 
@@ -64,7 +62,7 @@ builder.mutationFields((t) => ({
     description: 'Starts authenticator enrolment for the acting user (restarting replaces a pending one).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.mfa.enrollAuthenticator(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.mfa.enrollAuthenticator(requireActingUserId(ctx)),
   }),
   verifyAuthenticatorMfaEnrollment: t.field({
     type: MfaEnrollmentResult,
@@ -72,7 +70,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { token: t.arg.string() },
-    resolve: (_root, { token }, ctx) => ctx.services.mfa.verifyAuthenticatorEnrollment(me(ctx), { token }),
+    resolve: (_root, { token }, ctx) => ctx.services.mfa.verifyAuthenticatorEnrollment(requireActingUserId(ctx), { token }),
   }),
   disableAuthenticatorMfa: t.field({
     type: MfaDone,
@@ -80,7 +78,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { token: t.arg.string(), deviceId: t.arg.id({ required: false }) },
-    resolve: async (_root, args, ctx) => ({ done: await ctx.services.mfa.disableAuthenticator(me(ctx), args) }),
+    resolve: async (_root, args, ctx) => ({ done: await ctx.services.mfa.disableAuthenticator(requireActingUserId(ctx), args) }),
   }),
   verifyMfaLogin: t.field({
     type: AuthResponse,

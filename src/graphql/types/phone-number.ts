@@ -1,8 +1,7 @@
 // Users' phone numbers. Self-service fields act on the acting user's own numbers only (another
 // user's number id answers not found); lists for tenant callers hold their tenant's users only.
-import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { listingTenantId, requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { SmsDone } from './sms.ts';
 
@@ -39,9 +38,6 @@ const PhoneNumberDeletion = builder.objectRef<{ deleted: boolean; otcToken: stri
   }),
 });
 
-const me = (ctx: GraphQLContext) => actingUserId(ctx) ?? fail('auth_unauthenticated');
-/** The vendor without frontegg-tenant-id sees every user; everyone else their tenant only. */
-const listScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 builder.queryFields((t) => ({
   phoneNumbers: t.prismaField({
@@ -56,13 +52,13 @@ builder.queryFields((t) => ({
       phoneNumber: t.arg.string({ required: false }),
       userIds: t.arg.idList({ required: false }),
     },
-    resolve: (query, _root, args, ctx) => ctx.services.phoneNumbers.list(listScope(ctx), args as never, query),
+    resolve: (query, _root, args, ctx) => ctx.services.phoneNumbers.list(listingTenantId(ctx), args as never, query),
   }),
   myPhoneNumbers: t.prismaField({
     type: ['UserPhoneNumber'],
     description: "The acting user's phone numbers.",
     authScopes: { actor: true },
-    resolve: (query, _root, _args, ctx) => ctx.services.phoneNumbers.mine(me(ctx), query),
+    resolve: (query, _root, _args, ctx) => ctx.services.phoneNumbers.mine(requireActingUserId(ctx), query),
   }),
 }));
 
@@ -73,7 +69,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { phoneNumber: t.arg.string(), verify: t.arg.boolean({ required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.phoneNumbers.add(me(ctx), args),
+    resolve: (_root, args, ctx) => ctx.services.phoneNumbers.add(requireActingUserId(ctx), args),
   }),
   verifyMyPhoneNumber: t.prismaField({
     type: 'UserPhoneNumber',
@@ -81,7 +77,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { otcToken: t.arg.string(), code: t.arg.string() },
-    resolve: (_query, _root, args, ctx) => ctx.services.phoneNumbers.verify(me(ctx), args),
+    resolve: (_query, _root, args, ctx) => ctx.services.phoneNumbers.verify(requireActingUserId(ctx), args),
   }),
   deleteMyPhoneNumber: t.field({
     type: PhoneNumberDeletion,
@@ -89,7 +85,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.phoneNumbers.requestDelete(me(ctx), id),
+    resolve: (_root, { id }, ctx) => ctx.services.phoneNumbers.requestDelete(requireActingUserId(ctx), id),
   }),
   verifyMyPhoneNumberDeletion: t.field({
     type: SmsDone,
@@ -97,7 +93,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { id: t.arg.id(), otcToken: t.arg.string(), code: t.arg.string() },
-    resolve: async (_root, { id, ...code }, ctx) => ({ done: await ctx.services.phoneNumbers.verifyDelete(me(ctx), id, code) }),
+    resolve: async (_root, { id, ...code }, ctx) => ({ done: await ctx.services.phoneNumbers.verifyDelete(requireActingUserId(ctx), id, code) }),
   }),
   addUserPhoneNumber: t.prismaField({
     type: 'UserPhoneNumber',

@@ -1,8 +1,7 @@
 // SMS as a second factor: self-service enrolment and disabling, and the SMS step of a login
 // (the mfaToken of a MfaRequired answer). Completing a login answers the session with the cookie.
-import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { actingUserId, type GraphQLContext } from '../context.ts';
+import { requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { AuthResponse, withCookie } from './auth.ts';
 import { SmsCodeSent, SmsDone } from './sms.ts';
@@ -11,7 +10,6 @@ const SmsMfaEnrolled = builder.objectRef<{ deviceId: string }>('SmsMfaEnrolled')
   fields: (t) => ({ deviceId: t.exposeID('deviceId') }),
 });
 
-const me = (ctx: GraphQLContext) => actingUserId(ctx) ?? fail('auth_unauthenticated');
 
 builder.mutationFields((t) => ({
   enrollSmsMfa: t.field({
@@ -20,7 +18,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { phoneNumber: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.smsMfa.enroll(me(ctx), args),
+    resolve: (_root, args, ctx) => ctx.services.smsMfa.enroll(requireActingUserId(ctx), args),
   }),
   verifySmsMfaEnrollment: t.field({
     type: SmsMfaEnrolled,
@@ -28,7 +26,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { otcToken: t.arg.string(), code: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.smsMfa.verifyEnrollment(me(ctx), args),
+    resolve: (_root, args, ctx) => ctx.services.smsMfa.verifyEnrollment(requireActingUserId(ctx), args),
   }),
   requestSmsMfaDisable: t.field({
     type: SmsCodeSent,
@@ -36,7 +34,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { deviceId: t.arg.id() },
-    resolve: (_root, { deviceId }, ctx) => ctx.services.smsMfa.requestDisable(me(ctx), deviceId),
+    resolve: (_root, { deviceId }, ctx) => ctx.services.smsMfa.requestDisable(requireActingUserId(ctx), deviceId),
   }),
   verifySmsMfaDisable: t.field({
     type: SmsDone,
@@ -44,7 +42,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { deviceId: t.arg.id(), otcToken: t.arg.string(), code: t.arg.string() },
-    resolve: async (_root, { deviceId, ...code }, ctx) => ({ done: await ctx.services.smsMfa.verifyDisable(me(ctx), deviceId, code) }),
+    resolve: async (_root, { deviceId, ...code }, ctx) => ({ done: await ctx.services.smsMfa.verifyDisable(requireActingUserId(ctx), deviceId, code) }),
   }),
   requestSmsMfaLoginCode: t.field({
     type: SmsCodeSent,

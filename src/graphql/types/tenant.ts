@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { fail } from '../../errors/domain-errors.ts';
 import type { TenantTree as TenantTreeShape } from '../../services/tenants/tenants.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { actingTenantId, type GraphQLContext, requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const HIERARCHY_READ = 'fe.account-hierarchy.read.subAccount';
@@ -45,7 +45,6 @@ async function hierarchyTenant(ctx: GraphQLContext, requested: string | null | u
   return requested;
 }
 
-const actingUserIdOrFail = (ctx: GraphQLContext) => actingUserId(ctx) ?? fail('auth_unauthenticated');
 
 /** Null for the vendor (no restriction), else the tenant whose sub-tree the caller may change. */
 const writeScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
@@ -254,7 +253,7 @@ builder.queryFields((t) => ({
     type: [TenantTree],
     description: "The current user's tenants, each with the sub-tenants sub-tenant access lets the user enter.",
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.tenants.userHierarchy(actingUserIdOrFail(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.tenants.userHierarchy(requireActingUserId(ctx)),
   }),
   tenants: t.prismaConnection({
     type: 'Tenant',

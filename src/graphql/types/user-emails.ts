@@ -1,10 +1,9 @@
 // Users' additional email addresses and the user emails policy. Self-service fields act on the
 // acting user (a vendor names it with frontegg-user-id); the list holds the caller's tenant's
 // users only; the vendor-only fields act on any user.
-import { fail } from '../../errors/domain-errors.ts';
 import type { UserEmailView } from '../../services/users/user-emails.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { listingTenantId, requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const UserEmailAddress = builder.objectRef<UserEmailView>('UserEmailAddress').implement({
@@ -33,8 +32,6 @@ const UserEmailsPolicy = builder.objectRef<{ allowEmailChange: boolean }>('UserE
   fields: (t) => ({ allowEmailChange: t.exposeBoolean('allowEmailChange', { description: 'Users may add addresses and change their primary one.' }) }),
 });
 
-const me = (ctx: GraphQLContext) => actingUserId(ctx) ?? fail('auth_unauthenticated');
-const listScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 builder.queryFields((t) => ({
   userEmails: t.field({
@@ -49,13 +46,13 @@ builder.queryFields((t) => ({
       email: t.arg.string({ required: false }),
       userIds: t.arg.idList({ required: false }),
     },
-    resolve: (_root, args, ctx) => ctx.services.userEmails.list(listScope(ctx), args as never),
+    resolve: (_root, args, ctx) => ctx.services.userEmails.list(listingTenantId(ctx), args as never),
   }),
   myEmails: t.field({
     type: [UserEmailAddress],
     description: "The acting user's addresses: the primary first, then the additional ones.",
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.userEmails.mine(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.userEmails.mine(requireActingUserId(ctx)),
   }),
   userEmailsPolicy: t.field({
     type: UserEmailsPolicy,
@@ -71,7 +68,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string() },
-    resolve: (_root, { email }, ctx) => ctx.services.userEmails.add(me(ctx), email),
+    resolve: (_root, { email }, ctx) => ctx.services.userEmails.add(requireActingUserId(ctx), email),
   }),
   verifyMyEmail: t.field({
     type: UserEmailAddress,
@@ -79,7 +76,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string(), code: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.userEmails.verify(me(ctx), args),
+    resolve: (_root, args, ctx) => ctx.services.userEmails.verify(requireActingUserId(ctx), args),
   }),
   setMyPrimaryEmail: t.field({
     type: PrimaryEmailSet,
@@ -87,7 +84,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string() },
-    resolve: (_root, { email }, ctx) => ctx.services.userEmails.makePrimary(me(ctx), email),
+    resolve: (_root, { email }, ctx) => ctx.services.userEmails.makePrimary(requireActingUserId(ctx), email),
   }),
   deleteMyEmail: t.field({
     type: UserEmailDeleted,
@@ -95,7 +92,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id() },
-    resolve: async (_root, { id }, ctx) => ({ deleted: await ctx.services.userEmails.remove(me(ctx), id, null) }),
+    resolve: async (_root, { id }, ctx) => ({ deleted: await ctx.services.userEmails.remove(requireActingUserId(ctx), id, null) }),
   }),
   addUserEmail: t.field({
     type: UserEmailAddress,

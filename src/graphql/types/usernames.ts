@@ -3,7 +3,7 @@
 // admin's (fe.secure.write.users) for its tenant's users, or the vendor's.
 import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { actingTenantId, listingTenantId, requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const Username = builder.objectRef<{ userId: string; username: string }>('Username').implement({
@@ -14,8 +14,6 @@ const UsernameDeleted = builder.objectRef<{ deleted: boolean }>('UsernameDeleted
   fields: (t) => ({ deleted: t.exposeBoolean('deleted') }),
 });
 
-const me = (ctx: GraphQLContext) => actingUserId(ctx) ?? fail('auth_unauthenticated');
-const listScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 builder.queryFields((t) => ({
   usernames: t.field({
@@ -31,13 +29,13 @@ builder.queryFields((t) => ({
       userIds: t.arg.idList({ required: false }),
       usernames: t.arg.stringList({ required: false }),
     },
-    resolve: (_root, args, ctx) => ctx.services.usernames.list(listScope(ctx), args as never),
+    resolve: (_root, args, ctx) => ctx.services.usernames.list(listingTenantId(ctx), args as never),
   }),
   myUsername: t.field({
     type: Username,
     description: "The acting user's username (not found when it has none).",
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.usernames.mine(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.usernames.mine(requireActingUserId(ctx)),
   }),
 }));
 
@@ -48,7 +46,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { username: t.arg.string() },
-    resolve: (_root, { username }, ctx) => ctx.services.usernames.set(me(ctx), username),
+    resolve: (_root, { username }, ctx) => ctx.services.usernames.set(requireActingUserId(ctx), username),
   }),
   deleteUsername: t.field({
     type: UsernameDeleted,
@@ -63,7 +61,7 @@ builder.mutationFields((t) => ({
           ? null
           : (p.kind === 'user' || p.kind === 'apiToken') && p.permissions.includes('fe.secure.write.users')
             ? { tenantId: actingTenantId(ctx) ?? fail('auth_unauthenticated') }
-            : { userId: me(ctx) };
+            : { userId: requireActingUserId(ctx) };
       return { deleted: await ctx.services.usernames.remove(username, only) };
     },
   }),

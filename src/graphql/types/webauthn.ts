@@ -1,11 +1,10 @@
 // WebAuthn: security keys / platform authenticators as a second factor (self-service, at the MFA
 // step of a login, and enrolment during a login) and passkeys (passwordless login). Options and
 // credentials travel as the JSON the browser's WebAuthn API produces (base64url binary fields).
-import { fail } from '../../errors/domain-errors.ts';
 import type { AuthResult } from '../../services/auth/auth.service.ts';
 import type { WebAuthnOptions } from '../../services/mfa/webauthn.service.ts';
 import { builder } from '../builder.ts';
-import { actingUserId } from '../context.ts';
+import { requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { AuthResponse, withCookie } from './auth.ts';
 import { WebAuthnDevice } from './mfa-challenge.ts';
@@ -39,7 +38,6 @@ const WebAuthnDeviceRemoved = builder.objectRef<{ deviceId: string }>('WebAuthnD
   fields: (t) => ({ deviceId: t.exposeID('deviceId') }),
 });
 
-const me = (ctx: Parameters<typeof actingUserId>[0]) => actingUserId(ctx) ?? fail('auth_unauthenticated');
 const credentialArg = { description: 'The PublicKeyCredential as JSON (id, rawId, type, response{…} with base64url fields).' };
 
 builder.queryFields((t) => ({
@@ -47,7 +45,7 @@ builder.queryFields((t) => ({
     type: [WebAuthnDevice],
     description: "The acting user's passkeys.",
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.webauthn.passkeys(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.webauthn.passkeys(requireActingUserId(ctx)),
   }),
 }));
 
@@ -57,7 +55,7 @@ builder.mutationFields((t) => ({
     description: 'Registration options for a new WebAuthn second factor of the acting user.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.webauthn.startMfaEnrollment(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.webauthn.startMfaEnrollment(requireActingUserId(ctx)),
   }),
   verifyWebAuthnMfaEnrollment: t.field({
     type: WebAuthnMfaEnrollment,
@@ -69,7 +67,7 @@ builder.mutationFields((t) => ({
       webauthnToken: t.arg.string({ required: false }),
       deviceType: t.arg.string({ required: false, description: 'Platform or CrossPlatform.' }),
     },
-    resolve: (_root, args, ctx) => ctx.services.webauthn.verifyMfaEnrollment(me(ctx), args),
+    resolve: (_root, args, ctx) => ctx.services.webauthn.verifyMfaEnrollment(requireActingUserId(ctx), args),
   }),
   startWebAuthnMfaDisable: t.field({
     type: WebAuthnChallenge,
@@ -77,7 +75,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { deviceId: t.arg.id() },
-    resolve: (_root, { deviceId }, ctx) => ctx.services.webauthn.startMfaDisable(me(ctx), deviceId),
+    resolve: (_root, { deviceId }, ctx) => ctx.services.webauthn.startMfaDisable(requireActingUserId(ctx), deviceId),
   }),
   disableWebAuthnMfa: t.field({
     type: WebAuthnDeviceRemoved,
@@ -86,7 +84,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     args: { deviceId: t.arg.id(), credential: t.arg({ type: 'JSONObject', ...credentialArg }), webauthnToken: t.arg.string({ required: false }) },
     resolve: async (_root, args, ctx) => {
-      await ctx.services.webauthn.disableMfaDevice(me(ctx), args);
+      await ctx.services.webauthn.disableMfaDevice(requireActingUserId(ctx), args);
       return { deviceId: args.deviceId };
     },
   }),
@@ -137,7 +135,7 @@ builder.mutationFields((t) => ({
     description: 'Registration options for a new passkey (discoverable, user-verified) of the acting user.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
-    resolve: (_root, _args, ctx) => ctx.services.webauthn.startPasskeyRegistration(me(ctx)),
+    resolve: (_root, _args, ctx) => ctx.services.webauthn.startPasskeyRegistration(requireActingUserId(ctx)),
   }),
   verifyPasskeyRegistration: t.field({
     type: WebAuthnDevice,
@@ -145,7 +143,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     authScopes: { actor: true },
     args: { credential: t.arg({ type: 'JSONObject', ...credentialArg }) },
-    resolve: (_root, args, ctx) => ctx.services.webauthn.verifyPasskeyRegistration(me(ctx), args),
+    resolve: (_root, args, ctx) => ctx.services.webauthn.verifyPasskeyRegistration(requireActingUserId(ctx), args),
   }),
   deletePasskey: t.field({
     type: WebAuthnDeviceRemoved,
@@ -154,7 +152,7 @@ builder.mutationFields((t) => ({
     authScopes: { actor: true },
     args: { deviceId: t.arg.id() },
     resolve: async (_root, { deviceId }, ctx) => {
-      await ctx.services.webauthn.deletePasskey(me(ctx), deviceId);
+      await ctx.services.webauthn.deletePasskey(requireActingUserId(ctx), deviceId);
       return { deviceId };
     },
   }),
