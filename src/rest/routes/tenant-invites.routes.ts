@@ -38,6 +38,25 @@ const inviteResponse = (i: TenantInviteFieldsFragment) => ({
 const asInvite = (r: TenantInviteFieldsFragment | object) => ('id' in r && 'uses' in r ? inviteResponse(r as TenantInviteFieldsFragment) : r);
 const P = '/resources/tenants/invites';
 
+const myInviteBody = z.object({ expiresInMinutes: optionalInt, shouldSendEmail: z.boolean().nullish() });
+
+/** POST …/v1/user and …/v2/user (the latter also takes roles): one mutation behind both. */
+const createMyInvite = (version: 'v1' | 'v2', body: typeof myInviteBody, withRoles = '') =>
+  defineRoute({
+    service: 'identity',
+    method: 'POST',
+    path: `${P}/${version}/user`,
+    summary: `Create (replace) the caller's account (tenant) invite${withRoles}: the token is in this answer only`,
+    tags: ['Account invitations'],
+    headers: selfHeaders,
+    body,
+    document: RestCreateMyTenantInviteDocument,
+    variables: ({ body }) => body,
+    result: (d) => d.createMyTenantInvite,
+    response: asInvite,
+    status: 201,
+  });
+
 export const tenantInviteRoutes = [
   defineRoute({
     service: 'identity',
@@ -101,34 +120,8 @@ export const tenantInviteRoutes = [
     response: inviteResponse,
     status: 200,
   }),
-  defineRoute({
-    service: 'identity',
-    method: 'POST',
-    path: `${P}/v1/user`,
-    summary: "Create (replace) the caller's account (tenant) invite: the token is in this answer only",
-    tags: ['Account invitations'],
-    headers: selfHeaders,
-    body: z.object({ expiresInMinutes: optionalInt, shouldSendEmail: z.boolean().nullish() }),
-    document: RestCreateMyTenantInviteDocument,
-    variables: ({ body }) => body,
-    result: (d) => d.createMyTenantInvite,
-    response: asInvite,
-    status: 201,
-  }),
-  defineRoute({
-    service: 'identity',
-    method: 'POST',
-    path: `${P}/v2/user`,
-    summary: "Create (replace) the caller's account (tenant) invite with roles: the token is in this answer only",
-    tags: ['Account invitations'],
-    headers: selfHeaders,
-    body: z.object({ expiresInMinutes: optionalInt, shouldSendEmail: z.boolean().nullish(), roleIds: z.array(str).nullish() }),
-    document: RestCreateMyTenantInviteDocument,
-    variables: ({ body }) => body,
-    result: (d) => d.createMyTenantInvite,
-    response: asInvite,
-    status: 201,
-  }),
+  createMyInvite('v1', myInviteBody),
+  createMyInvite('v2', myInviteBody.extend({ roleIds: z.array(str).nullish() }), ' with roles'),
   defineRoute({
     service: 'identity',
     method: 'PATCH',
