@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
 import { RestUsersListDocument } from '../src/generated/graphql.ts';
-import { bootGatehouse, expectStatus, type BenchGatehouse, type DatabaseChoice } from './harness.ts';
+import { bootGatehouse, expectStatus, type DatabaseChoice } from './harness.ts';
 import { fmt, percentile, table, timeLoop, timePair, type Sample } from './measure.ts';
 import { BENCH_WORDS, benchEmailLocalPart, benchTenantId, isSeeded, seedUsers, type SeedResult } from './seed.ts';
 

@@ -5,7 +5,6 @@ import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
-import { randomToken } from '../../platform/crypto.ts';
 import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';

@@ -28,7 +28,7 @@ import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { MFA_LOGIN_MAX_ATTEMPTS, RECOVERY_CODE_COUNT, newRecoveryCode } from './mfa.service.ts';
-import { MFA_FACTOR_TYPES, WEBAUTHN_DEVICE_TYPES, deviceTypeOf, passkeysOf, type WebAuthnDeviceType } from './webauthn-devices.ts';
+import { MFA_FACTOR_TYPES, WEBAUTHN_DEVICE_TYPES, passkeysOf, type WebAuthnDeviceType } from './webauthn-devices.ts';
 
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 /** What the browser is told to wait for; the server-side expiry above is what counts. */
