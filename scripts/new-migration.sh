@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 name="${1:?usage: npm run db:new -- <name>}"
 dir="prisma/migrations/$(date -u +%Y%m%d%H%M%S)_${name}"
 mkdir -p "$dir"
+trap 'rc=$?; [ $rc -eq 0 ] || rm -rf "$dir"' EXIT
 node scripts/prisma-wasm/cli.mjs diff --from migrations --to schema --url pglite:memory >"$dir/migration.sql"
 if ! grep -qvE '^(--|$)' "$dir/migration.sql"; then
   rm -rf "$dir"

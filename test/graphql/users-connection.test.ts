@@ -108,4 +108,72 @@ describe('users connection', () => {
     expect(foreign.errors?.[0]?.extensions?.code).toBe('auth_forbidden');
     expect(JSON.stringify(foreign)).not.toContain(b.email);
   });
+
+  it('walks every page forwards and backwards in each order, nulls last, inside a tenant and across all users', async () => {
+    const tenantId = await tenantWith(7);
+    const db = t.deps.db;
+    const members = await db.user.findMany({ where: { memberships: { some: { tenantId } } }, orderBy: { id: 'asc' }, select: { id: true } });
+    // Nulls and ties in the sort column: two users without a name, three sharing one.
+    await db.user.updateMany({ where: { id: { in: members.slice(0, 2).map((m) => m.id) } }, data: { name: null } });
+    await db.user.updateMany({ where: { id: { in: members.slice(2, 5).map((m) => m.id) } }, data: { name: 'Same' } });
+    const PAGE = doc(`query($first: Int, $after: String, $last: Int, $before: String, $filter: UserFilter, $orderBy: UserOrderBy) {
+      users(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+        pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+        edges { node { id name } }
+      }
+    }`);
+    // One tenant (driven by its memberships), and the same users found by id across all users.
+    for (const filter of [{ tenantId }, { ids: members.map((m) => m.id) }]) {
+      for (const field of ['name', 'createdAt', 'email']) {
+        for (const direction of ['ASC', 'DESC']) {
+          const orderBy = { field, direction };
+          const all = await t.gql(PAGE, { first: 50, filter, orderBy }, { token: vendor });
+          const expected = all.data.users.edges.map((e: any) => e.node.id);
+          expect(expected).toHaveLength(7);
+          if (field === 'name') {
+            // Nulls last whatever the direction.
+            expect(all.data.users.edges.slice(-2).map((e: any) => e.node.name)).toEqual([null, null]);
+          }
+          const forward: string[] = [];
+          let after: string | null = null;
+          for (;;) {
+            const r: any = await t.gql(PAGE, { first: 2, after, filter, orderBy }, { token: vendor });
+            forward.push(...r.data.users.edges.map((e: any) => e.node.id));
+            if (!r.data.users.pageInfo.hasNextPage) break;
+            after = r.data.users.pageInfo.endCursor;
+          }
+          expect(forward, `forward ${field} ${direction}`).toEqual(expected);
+          const backward: string[] = [];
+          let before: string | null = null;
+          for (;;) {
+            const r: any = await t.gql(PAGE, { last: 2, before, filter, orderBy }, { token: vendor });
+            backward.unshift(...r.data.users.edges.map((e: any) => e.node.id));
+            if (!r.data.users.pageInfo.hasPreviousPage) break;
+            before = r.data.users.pageInfo.startCursor;
+          }
+          expect(backward, `backward ${field} ${direction}`).toEqual(expected);
+        }
+      }
+    }
+  });
+
+  it("finds a tenant's users by their current email and name (copies on the membership follow changes)", async () => {
+    const tenantId = await tenantWith(3);
+    const db = t.deps.db;
+    const [u] = await db.user.findMany({ where: { memberships: { some: { tenantId } } }, orderBy: { id: 'asc' }, take: 1 });
+    const search = async (q: string) =>
+      (await t.gql(USERS, { first: 10, filter: { tenantId, searchContains: [q] } }, { token: vendor })).data.users.edges.map((e: any) => e.node.id);
+    const marker = `zq${Date.now().toString(36)}`;
+    expect(await search(marker)).toEqual([]);
+    await db.user.update({ where: { id: u!.id }, data: { name: `Renamed ${marker.toUpperCase()}` } });
+    expect(await search(marker)).toEqual([u!.id]);
+    await db.user.update({ where: { id: u!.id }, data: { name: 'Plain', email: `${marker}@example.org` } });
+    expect(await search(marker)).toEqual([u!.id]);
+    expect(await search('renamed')).not.toContain(u!.id);
+    // A membership added later carries the user's fields too.
+    const other = await db.tenant.create({ data: { name: 'Other' } });
+    await db.userTenant.create({ data: { userId: u!.id, tenantId: other.id } });
+    const inOther = await t.gql(USERS, { first: 10, filter: { tenantId: other.id, searchContains: [marker] } }, { token: vendor });
+    expect(inOther.data.users.edges.map((e: any) => e.node.id)).toEqual([u!.id]);
+  });
 });

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { upsertPolicyRow, vendorPolicyRowId } from '../policies/policy-rows.ts';
 import { resolveRoleIds } from '../roles/authorization.service.ts';
 import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, phoneSchema, urlSchema } from '../validation.ts';
+import { countSql, pageSql, type ListingFilter, type SortColumn } from './user-listing-sql.ts';
 
 /** Frontegg's page-size limit for user listings. */
 export const MAX_USERS_PAGE = 200;
@@ -49,7 +50,7 @@ export type UserListFilter = z.input<typeof UserListFilter>;
 
 export const USER_SORT_FIELDS = ['createdAt', 'name', 'email', 'id', 'verified', 'isLocked', 'provider', 'tenantId', 'lastLogin'] as const;
 export type UserSortField = (typeof USER_SORT_FIELDS)[number];
-const SORT_COLUMN: Record<UserSortField, keyof Prisma.UserOrderByWithRelationInput> = {
+const SORT_COLUMN: Record<UserSortField, SortColumn> = {
   createdAt: 'createdAt',
   name: 'name',
   email: 'email',
@@ -60,8 +61,6 @@ const SORT_COLUMN: Record<UserSortField, keyof Prisma.UserOrderByWithRelationInp
   tenantId: 'activeTenantId',
   lastLogin: 'lastLoginAt',
 };
-
-const NULLABLE_SORT = new Set<string>(['name', 'email', 'lockedAt', 'activeTenantId', 'lastLoginAt']);
 
 export const UpdateUserInput = z.object({
   name: nameSchema.nullish(),
@@ -83,9 +82,6 @@ const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownR
 export type TenantUserStatus = 'PendingInvitation' | 'PendingLogin' | 'Activated' | 'NotActivated';
 
 type ManagementDeps = Pick<Deps, 'db' | 'clock'>;
-
-/** Escapes LIKE wildcards so a search term matches literally. */
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function createUserManagementService(deps: ManagementDeps) {
   const { db, clock } = deps;
@@ -117,50 +113,11 @@ export function createUserManagementService(deps: ManagementDeps) {
     return rows.map((r) => r.id);
   }
 
-  /** Fuzzy matches (pg_trgm word similarity, case-insensitive) on email and name; the GIN trigram indexes serve `<%`. */
-  async function approximateIds(terms: string[]): Promise<string[]> {
-    const ids = new Set<string>();
-    for (const q of terms) {
-      const rows = await db.$queryRaw<Array<{ id: string }>>`
-        SELECT id FROM "User"
-        WHERE ${q} <% email OR ${q} <% name
-        LIMIT 1000`;
-      for (const r of rows) ids.add(r.id);
-    }
-    return [...ids];
-  }
-
-  const textMatch = (q: string): Prisma.UserWhereInput => ({
-    OR: [{ email: { contains: likeEscape(q.toLowerCase()) } }, { name: { contains: likeEscape(q), mode: 'insensitive' } }],
-  });
-
-  async function listWhere(raw: UserListFilter, o: { includeInvisible: boolean }): Promise<Prisma.UserWhereInput> {
+  /** The parsed filter with the caller's scope resolved to the tenants it covers. */
+  async function listingFilter(raw: UserListFilter, o: { includeInvisible: boolean }): Promise<ListingFilter> {
     const f = parseInput(UserListFilter, raw);
-    const and: Prisma.UserWhereInput[] = [];
-    if (f.tenantId) {
-      const tenantIds = await tenantsToList(f.tenantId, f.includeSubTenants ?? false);
-      and.push({ memberships: { some: { tenantId: { in: tenantIds } } } });
-    }
-    // Invisible users (support staff) are hidden from everyone but the vendor.
-    if (!o.includeInvisible) and.push({ invisible: false });
-    if (f.ids?.length) and.push({ id: { in: f.ids } });
-    if (f.externalIds?.length) and.push({ externalId: { in: f.externalIds } });
-    if (f.email) and.push({ email: { contains: likeEscape(f.email.toLowerCase()) } });
-    if (f.namePrefix) and.push({ name: { startsWith: likeEscape(f.namePrefix), mode: 'insensitive' } });
-    if (f.identifier) {
-      const type = f.identifierType ?? 'email';
-      const v = type === 'email' ? f.identifier.toLowerCase() : f.identifier;
-      and.push({ [type]: { startsWith: likeEscape(v) } });
-    }
-    if (f.searchApproximate) {
-      const terms = [...(f.searchContains ?? []), ...(f.searchOptional ?? [])];
-      if (terms.length) and.push({ id: { in: await approximateIds(terms) } });
-    } else {
-      for (const q of f.searchContains ?? []) and.push(textMatch(q));
-      if (f.searchOptional?.length) and.push({ OR: f.searchOptional.map(textMatch) });
-    }
-    for (const q of f.searchExcludes ?? []) and.push({ NOT: textMatch(q) });
-    return and.length ? { AND: and } : {};
+    const tenantIds = f.tenantId ? await tenantsToList(f.tenantId, f.includeSubTenants ?? false) : null;
+    return { ...f, tenantIds, includeInvisible: o.includeInvisible };
   }
 
   async function temporaryUsersConfig() {
@@ -174,7 +131,7 @@ export function createUserManagementService(deps: ManagementDeps) {
      * One page of users. `query` carries the GraphQL selection (relations included in the same
      * few statements whatever the page size) and the connection's take/skip/cursor.
      */
-    async list<Q extends { take?: number; skip?: number }>(
+    async list<Q extends { take?: number; skip?: number; cursor?: { id?: string } }>(
       filter: UserListFilter,
       order: { field?: UserSortField | null; direction?: 'ASC' | 'DESC' | null },
       o: { includeInvisible: boolean; offset?: number | null },
@@ -183,21 +140,28 @@ export function createUserManagementService(deps: ManagementDeps) {
       const field = order.field ?? 'createdAt';
       if (!USER_SORT_FIELDS.includes(field)) fail('validation_failed', `cannot sort by ${String(field)}`);
       if (o.offset != null && (!Number.isInteger(o.offset) || o.offset < 0)) fail('validation_failed', 'offset must be a non-negative integer');
-      const dir = order.direction === 'DESC' ? 'desc' : 'asc';
-      const where = await listWhere(filter, o);
-      // id breaks ties so pages never overlap or skip rows.
-      // Prisma accepts `nulls` only on optional columns.
-      const column = SORT_COLUMN[field];
-      const orderBy: Prisma.UserOrderByWithRelationInput[] = [{ [column]: NULLABLE_SORT.has(column) ? { sort: dir, nulls: 'last' } : dir }];
-      if (field !== 'id') orderBy.push({ id: dir });
-      return db.user.findMany({ ...query, where, orderBy, skip: (query.skip ?? 0) + (o.offset ?? 0) } as never) as Promise<never[]>;
+      const { take = MAX_USERS_PAGE, skip = 0, cursor, ...selection } = query;
+      const page = pageSql(await listingFilter(filter, o), {
+        column: SORT_COLUMN[field],
+        direction: order.direction === 'DESC' ? 'desc' : 'asc',
+        take,
+        // Pothos skips the cursor row itself (skip 1); the offset applies to offset paging.
+        skip: skip + (o.offset ?? 0),
+        cursorId: cursor?.id ?? null,
+      });
+      const ids = (await db.$queryRaw<Array<{ id: string }>>(page.sql)).map((r) => r.id);
+      if (page.reverse) ids.reverse();
+      if (!ids.length) return [] as never[];
+      // The rows and the GraphQL selection, in one statement per relation whatever the page size.
+      const rows = (await db.user.findMany({ ...selection, where: { id: { in: ids } } } as never)) as Array<{ id: string }>;
+      const at = new Map(ids.map((id, i) => [id, i]));
+      return rows.sort((x, y) => at.get(x.id)! - at.get(y.id)!) as never[];
     },
 
     async count(filter: UserListFilter, o: { includeInvisible: boolean }) {
-      const where = await listWhere(filter, o);
       const searching = [filter.email, filter.namePrefix, filter.identifier].some(Boolean) || [filter.searchContains, filter.searchOptional].some((l) => l?.length);
-      // take: COUNT(*) over a LIMITed subquery, so the scan stops at the cap.
-      return db.user.count({ where, ...(searching ? { take: SEARCH_COUNT_CAP } : {}) });
+      const rows = await db.$queryRaw<Array<{ n: number }>>(countSql(await listingFilter(filter, o), searching ? SEARCH_COUNT_CAP : null));
+      return Number(rows[0]?.n ?? 0);
     },
 
     /** A user by (lower-cased) email, within scope. */
