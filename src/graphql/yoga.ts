@@ -22,6 +22,23 @@ const useResponseCookies = (): Plugin => ({
   },
 });
 
+/**
+ * The REST adapter hands its GraphQL params over in-process through the server context (which no
+ * HTTP client can set), so a route skips serialising them into a body that yoga would only read
+ * back as a stream and parse again. Everything after parsing — validation, limits, auth, masking —
+ * runs exactly as for /graphql.
+ */
+export interface InternalParams {
+  gatehouseParams?: { query: string; operationName?: string; variables?: Record<string, unknown> };
+}
+
+const useInternalParams = (): Plugin => ({
+  onRequestParse({ serverContext, setRequestParser }) {
+    const params = (serverContext as InternalParams).gatehouseParams;
+    if (params) setRequestParser(() => params);
+  },
+});
+
 function findDomainError(error: unknown): DomainError | null {
   let e: unknown = error;
   for (let i = 0; i < 5 && e; i++) {
@@ -64,6 +81,7 @@ export function createGraphQLHandler(deps: YogaDeps) {
     },
     plugins: [
       useResponseCookies(),
+      useInternalParams(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
         costLimit: { maxCost: 5000, ignoreIntrospection: true },

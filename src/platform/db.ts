@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, type SqlRunner } from './migrate.ts';
+import { withPreparedStatements } from './pglite-prepared.ts';
 
 export type { PrismaClient } from '../generated/prisma/client.ts';
 export { Prisma } from '../generated/prisma/client.ts';
@@ -27,6 +28,8 @@ export interface DatabaseOptions {
   /** Called with each SQL statement Prisma sends (tests count them to catch N+1). */
   onQuery?: (sql: string) => void;
   poolSize?: number;
+  /** PGlite only: run Prisma's statements as named prepared statements (default on; off only to measure the difference). */
+  preparedStatements?: boolean;
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
@@ -86,7 +89,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
       };
       appliedMigrations = await applyMigrations(runner);
     }
-    const prisma = withQueryLog(new PrismaClient({ adapter: new PrismaPGlite(client), log }), onQuery);
+    const prisma = withQueryLog(new PrismaClient({ adapter: new PrismaPGlite(options.preparedStatements === false ? client : withPreparedStatements(client)), log }), onQuery);
     return {
       prisma,
       kind: 'pglite',

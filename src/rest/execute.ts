@@ -4,7 +4,7 @@
 import { print, type DocumentNode } from 'graphql';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode } from '../errors/codes.ts';
-import type { GraphQLHandler } from '../graphql/yoga.ts';
+import type { GraphQLHandler, InternalParams } from '../graphql/yoga.ts';
 import type { RouteDefinition, RouteInput } from './define-route.ts';
 import { errorResponse } from './errors.ts';
 
@@ -88,11 +88,9 @@ export async function executeRoute(
     if (v !== null) headers.set(name, v);
   }
   const { query, operationName } = source(route.document);
-  const gqlResponse = await o.yoga.fetch('http://gatehouse.internal/graphql', {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ query, operationName, variables: route.variables(input) }),
-  });
+  const gqlRequest = new o.yoga.fetchAPI.Request('http://gatehouse.internal/graphql', { method: 'POST', headers });
+  const context: InternalParams = { gatehouseParams: { query, operationName, variables: route.variables(input) as Record<string, unknown> | undefined } };
+  const gqlResponse = await o.yoga.handleRequest(gqlRequest, context as Parameters<GraphQLHandler['handleRequest']>[1]);
   const payload = (await gqlResponse.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: unknown } }> };
 
   const responseHeaders = new Headers(traceHeader);
