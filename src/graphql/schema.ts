@@ -19,6 +19,7 @@ import './types/session.ts';
 import './types/sms.ts';
 import './types/sms-mfa.ts';
 import './types/tenant.ts';
+import './types/tenant-settings.ts';
 import './types/unlock.ts';
 import './types/user.ts';
 import './types/user-management.ts';

@@ -31,6 +31,7 @@ import { createUnlockService } from './users/unlock.service.ts';
 import { createAccountStrategiesService } from './users/account-strategies.ts';
 import { createInvitationsService } from './users/invitations.service.ts';
 import { createTenantInvitesService } from './tenants/tenant-invites.service.ts';
+import { createTenantSettingsService } from './tenants/tenant-settings.service.ts';
 import { createUserManagementService } from './users/user-management.service.ts';
 import { createBulkInvitesService } from './users/bulk-invites.service.ts';
 import { createUserEmailsService } from './users/user-emails.service.ts';
@@ -83,6 +84,7 @@ export function createServices(deps: Deps) {
     bulkInvites: createBulkInvitesService({ ...deps, invitations: createInvitationsService(deps) }),
     userEmails: createUserEmailsService(deps),
     usernames: createUsernamesService(deps),
+    tenantSettings: createTenantSettingsService(deps),
   };
 }
 

@@ -80,6 +80,13 @@ export interface TenantTree {
   descendants: TenantRow[];
 }
 
+/**
+ * The membership's own flag, unless the tenant's hierarchy settings force sub-account access on
+ * for every member (Frontegg's subAccountAccessType alwaysOn).
+ */
+const memberMayEnterSubTenants = (m: { subTenantAccess: boolean; tenant: { subAccountAccessType: string } }) =>
+  m.subTenantAccess || m.tenant.subAccountAccessType === 'alwaysOn';
+
 export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
   /** Tenants below `rootId` (a whole sub-tree), as full rows. */
   const subTree = async (rootId: string) => {
@@ -123,12 +130,25 @@ export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) 
       });
     },
 
-    /** Deletes the tenant with its memberships, roles, groups, tokens and invitations (FK cascades). */
+    /**
+     * Deletes the tenant with everything that belongs to it, and nothing of its users' other
+     * tenants. Memberships (and their roles), the tenant's roles, groups, API/access tokens,
+     * invitations, policies, one-time tokens and pending logins go by FK cascade. What the
+     * cascade would leave behind is handled here, in the same transaction:
+     * - sessions logged in to this tenant are revoked: the FK only nulls their tenant, and a
+     *   nulled session would silently refresh into another of the user's tenants;
+     * - an application's "active tenant" pointing here is cleared (the assignment stays);
+     * - the tenant's background jobs (bulk invites: emails, results) are removed.
+     * Audit events stay: they are the record of what happened, deletion included.
+     */
     async delete(id: string) {
       return db.$transaction(async (tx) => {
         const tenant = await tx.tenant.findUnique({ where: { id }, select: { id: true, _count: { select: { children: true } } } });
         if (!tenant) fail('tenant_not_found');
         if (tenant._count.children > 0) fail('tenant_has_sub_tenants');
+        await tx.session.updateMany({ where: { tenantId: id, revokedAt: null }, data: { revokedAt: clock.now(), revokedReason: 'tenant_deleted' } });
+        await tx.userApplication.updateMany({ where: { tenantId: id }, data: { tenantId: null } });
+        await tx.job.deleteMany({ where: { tenantId: id } });
         return tx.tenant.delete({ where: { id } });
       });
     },
@@ -245,10 +265,10 @@ export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) 
         db.vendorSettings.findUnique({ where: { id: 1 }, select: { subTenantAccessAllowed: true } }),
         db.userTenant.findUnique({
           where: { userId_tenantId: { userId, tenantId: ownTenantId } },
-          select: { subTenantAccess: true, disabled: true, expiresAt: true },
+          select: { subTenantAccess: true, disabled: true, expiresAt: true, tenant: { select: { subAccountAccessType: true } } },
         }),
       ]);
-      if (!vendor?.subTenantAccessAllowed || !membership?.subTenantAccess || membership.disabled) return false;
+      if (!vendor?.subTenantAccessAllowed || !membership || !memberMayEnterSubTenants(membership) || membership.disabled) return false;
       if (membership.expiresAt && membership.expiresAt <= clock.now()) return false;
       return isWithin(db, ownTenantId, targetTenantId);
     },
@@ -277,7 +297,7 @@ export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) 
           .map(
             async (m): Promise<TenantTree> => ({
               root: m.tenant,
-              descendants: vendor?.subTenantAccessAllowed && m.subTenantAccess ? await subTree(m.tenantId) : [],
+              descendants: vendor?.subTenantAccessAllowed && memberMayEnterSubTenants(m) ? await subTree(m.tenantId) : [],
             }),
           ),
       );
