@@ -26,6 +26,7 @@ import { userManagementRoutes } from './user-management.routes.ts';
 import { bulkInviteRoutes } from './bulk-invite.routes.ts';
 import { userEmailRoutes } from './user-emails.routes.ts';
 import { usernameRoutes } from './usernames.routes.ts';
+import { subTenantUserRoutes } from './sub-tenant-users.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -56,4 +57,5 @@ export const routes: readonly RouteDefinition[] = [
   ...bulkInviteRoutes,
   ...userEmailRoutes,
   ...usernameRoutes,
+  ...subTenantUserRoutes,
 ];

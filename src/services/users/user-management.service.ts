@@ -87,6 +87,24 @@ type ManagementDeps = Pick<Deps, 'db' | 'clock'>;
 /** Escapes LIKE wildcards so a search term matches literally. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * Ends the user's membership of `tenantId` inside the caller's transaction: its roles, the user's
+ * groups of that tenant and its sessions there go; the active tenant moves to another membership.
+ * One rule for removing a user, whether from one tenant or from several at once.
+ */
+export async function leaveTenantIn(tx: Tx, clock: Deps['clock'], user: { id: string; activeTenantId: string | null }, tenantId: string) {
+  await tx.userTenant.delete({ where: { userId_tenantId: { userId: user.id, tenantId } } });
+  await tx.groupUser.deleteMany({ where: { userId: user.id, group: { tenantId } } });
+  await tx.session.updateMany({
+    where: { userId: user.id, tenantId, revokedAt: null },
+    data: { revokedAt: clock.now(), revokedReason: 'removed_from_tenant' },
+  });
+  if (user.activeTenantId === tenantId) {
+    const next = await tx.userTenant.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'asc' }, select: { tenantId: true } });
+    await tx.user.update({ where: { id: user.id }, data: { activeTenantId: next?.tenantId ?? null } });
+  }
+}
+
 export function createUserManagementService(deps: ManagementDeps) {
   const { db, clock } = deps;
 
@@ -248,16 +266,7 @@ export function createUserManagementService(deps: ManagementDeps) {
           await tx.user.delete({ where: { id: user.id } });
           return { userId: user.id };
         }
-        await tx.userTenant.delete({ where: { userId_tenantId: { userId: user.id, tenantId: scope } } });
-        await tx.groupUser.deleteMany({ where: { userId: user.id, group: { tenantId: scope } } });
-        await tx.session.updateMany({
-          where: { userId: user.id, tenantId: scope, revokedAt: null },
-          data: { revokedAt: clock.now(), revokedReason: 'removed_from_tenant' },
-        });
-        if (user.activeTenantId === scope) {
-          const next = await tx.userTenant.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'asc' }, select: { tenantId: true } });
-          await tx.user.update({ where: { id: user.id }, data: { activeTenantId: next?.tenantId ?? null } });
-        }
+        await leaveTenantIn(tx, clock, user, scope);
         return { userId: user.id };
       });
     },
