@@ -111,7 +111,7 @@ builder.queryFields((t) => ({
       sortBy: t.arg({ type: SubTenantUsersSortField, required: false }),
       order: t.arg({ type: SubTenantUsersOrder, required: false }),
     },
-    resolve: (_root, args, ctx) => ctx.services.subTenantUsers.list(managementActor(ctx), args) as never,
+    resolve: (_root, args, ctx) => ctx.services.subTenantUsers.list(managementActor(ctx), args),
   }),
 }));
 
