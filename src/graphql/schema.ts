@@ -30,5 +30,6 @@ import './types/webauthn.ts';
 import './types/bulk-invite.ts';
 import './types/user-emails.ts';
 import './types/usernames.ts';
+import './types/sub-tenant-user.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -33,6 +33,7 @@ import { createInvitationsService } from './users/invitations.service.ts';
 import { createTenantInvitesService } from './tenants/tenant-invites.service.ts';
 import { createTenantSettingsService } from './tenants/tenant-settings.service.ts';
 import { createUserManagementService } from './users/user-management.service.ts';
+import { createSubTenantUsersService } from './users/sub-tenant-users.service.ts';
 import { createBulkInvitesService } from './users/bulk-invites.service.ts';
 import { createUserEmailsService } from './users/user-emails.service.ts';
 import { createUsernamesService } from './users/usernames.service.ts';
@@ -83,6 +84,7 @@ export function createServices(deps: Deps) {
     // Its own (stateless) invitations instance: the same invite path as single invites.
     bulkInvites: createBulkInvitesService({ ...deps, invitations: createInvitationsService(deps) }),
     userEmails: createUserEmailsService(deps),
+    subTenantUsers: createSubTenantUsersService({ ...deps, invitations: createInvitationsService(deps) }),
     usernames: createUsernamesService(deps),
     tenantSettings: createTenantSettingsService(deps),
   };

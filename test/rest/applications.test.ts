@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { signUp, startGatehouse, type TestGatehouse } from '../helpers/gatehouse.ts';
+import { signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
 
 let t: TestGatehouse;
 let vendor: string;
@@ -90,5 +90,52 @@ describe('applications', () => {
     expect(viaVendor.body.applicationActiveTenants).toHaveLength(1);
     expect((await t.rest('GET', ACTIVE, { token: other.accessToken })).body).toEqual({ applicationActiveTenants: [] });
     expect((await t.rest('GET', ACTIVE)).status).toBe(401);
+  });
+
+  it('assigns one user to several applications (admin portal paths), within the caller’s sub-tree only', async () => {
+    const owner = await signUp(t, { companyName: 'Apps parent' });
+    const child = await t.rest('POST', '/tenants/resources/sub-tenants/v1', { token: owner.accessToken, body: { name: 'Apps child', parentTenantId: owner.tenantId } });
+    expect(child.status).toBe(201);
+    const childId = child.body.tenantId as string;
+    const member = await t.rest('POST', '/identity/resources/sub-tenants/users/v1', {
+      token: owner.accessToken,
+      body: { email: uniqueEmail('apps'), subTenants: [{ tenantId: childId }] },
+    });
+    expect(member.status).toBe(201);
+    const userId = member.body.userId as string;
+    const [app1, app2] = [await createApp('Billing'), await createApp('Reports')];
+
+    // a user of the child, assigned by the parent's admin, to two apps at once
+    const assign = await t.rest('POST', `${A}/apps-user`, { token: owner.accessToken, body: { userId, tenantId: childId, appIds: [app1, app2] } });
+    expect(assign.status, JSON.stringify(assign.body)).toBe(201);
+    const rows = await t.deps.db.userApplication.findMany({ where: { userId }, orderBy: { applicationId: 'asc' } });
+    expect(rows.map((r) => [r.applicationId, r.tenantId])).toEqual([app1, app2].sort().map((a) => [a, childId]));
+
+    const usersApps = await t.rest('GET', `${A}/users-apps?userIds=${userId},${owner.userId}`, { token: owner.accessToken });
+    expect(usersApps.status, JSON.stringify(usersApps.body)).toBe(200);
+    expect(usersApps.body).toEqual([{ userId, appIds: [app1, app2] }, { userId: owner.userId, appIds: [] }]);
+    const appsUsers = await t.rest('GET', `${A}/apps-users?appIds=${app1}`, { token: owner.accessToken });
+    expect(appsUsers.body).toEqual([{ appId: app1, userIds: [userId] }]);
+
+    // one unknown app: nothing assigned; a non-member: 404
+    const third = await createApp('Third');
+    expect((await t.rest('POST', `${A}/apps-user`, { token: owner.accessToken, body: { userId, tenantId: childId, appIds: [third, 'no-such-app'] } })).status).toBe(404);
+    expect((await t.rest('POST', `${A}/apps-user`, { token: owner.accessToken, body: { userId, tenantId: owner.tenantId, appIds: [third] } })).status).toBe(404);
+    expect(await t.deps.db.userApplication.count({ where: { applicationId: third } })).toBe(0);
+
+    // an unrelated tenant's admin: refused on writes, sees nothing of the owner's users
+    const stranger = await signUp(t, { companyName: 'Apps stranger' });
+    expect((await t.rest('POST', `${A}/apps-user`, { token: stranger.accessToken, body: { userId, tenantId: childId, appIds: [third] } })).status).toBe(404);
+    expect((await t.rest('DELETE', `${A}/user-apps`, { token: stranger.accessToken, body: { userId, tenantId: childId, appIds: [app1] } })).status).toBe(404);
+    expect((await t.rest('GET', `${A}/users-apps?userIds=${userId}`, { token: stranger.accessToken })).body).toEqual([]);
+    expect((await t.rest('GET', `${A}/apps-users?appIds=${app1}`, { token: stranger.accessToken })).body).toEqual([{ appId: app1, userIds: [] }]);
+    expect(await t.deps.db.userApplication.count({ where: { userId } })).toBe(2);
+    // the vendor sees everyone
+    expect((await t.rest('GET', `${A}/apps-users?appIds=${app1}`, { token: vendor })).body).toEqual([{ appId: app1, userIds: [userId] }]);
+
+    const un = await t.rest('DELETE', `${A}/user-apps`, { token: owner.accessToken, body: { userId, tenantId: childId, appIds: [app1] } });
+    expect(un.status, JSON.stringify(un.body)).toBe(200);
+    expect((await t.rest('GET', `${A}/users-apps?userIds=${userId}`, { token: owner.accessToken })).body).toEqual([{ userId, appIds: [app2] }]);
+    expect((await t.rest('GET', `${A}/users-apps`, { token: owner.accessToken })).status).toBe(400);
   });
 });

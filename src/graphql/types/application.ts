@@ -4,6 +4,11 @@
 import { builder } from '../builder.ts';
 import { actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
+import { managementActor } from './role.ts';
+
+/** Per-user and per-application assignment reads and writes of the admin portal (tenant admins within their sub-tree). */
+const readUsers = { $any: { vendor: true, permission: 'fe.secure.read.users' } };
+const writeUsers = { $any: { vendor: true, permission: 'fe.secure.write.users' } };
 
 export const Application = builder.prismaObject('Application', {
   fields: (t) => ({
@@ -37,6 +42,16 @@ const CreateApplicationInput = builder.inputType('CreateApplicationInput', {
 const ApplicationUsersInput = builder.inputType('ApplicationUsersInput', {
   fields: (t) => ({ appId: t.id(), tenantId: t.id(), userIds: t.idList() }),
 });
+const UserApplicationsInput = builder.inputType('UserApplicationsInput', {
+  fields: (t) => ({ userId: t.id(), tenantId: t.id(), appIds: t.idList() }),
+});
+const UserApplicationIds = builder.objectRef<{ userId: string; appIds: string[] }>('UserApplicationIds').implement({
+  fields: (t) => ({ userId: t.exposeID('userId'), appIds: t.exposeIDList('appIds') }),
+});
+const ApplicationUserIds = builder.objectRef<{ appId: string; userIds: string[] }>('ApplicationUserIds').implement({
+  fields: (t) => ({ appId: t.exposeID('appId'), userIds: t.exposeIDList('userIds') }),
+});
+
 const ActiveApplicationTenantInput = builder.inputType('ActiveApplicationTenantInput', {
   fields: (t) => ({ applicationId: t.id(), tenantId: t.id() }),
 });
@@ -59,6 +74,20 @@ builder.queryFields((t) => ({
     authScopes: { vendor: true },
     args: { userId: t.arg.id() },
     resolve: (_root, { userId }, ctx) => ctx.services.applications.appsOf(userId),
+  }),
+  usersApplicationIds: t.field({
+    type: [UserApplicationIds],
+    description: "Applications per user; a tenant caller gets only users of its tenant or tenants below it (others are left out).",
+    authScopes: readUsers,
+    args: { userIds: t.arg.idList() },
+    resolve: (_root, { userIds }, ctx) => ctx.services.applications.appIdsOfUsers(userIds, managementActor(ctx).tenantId),
+  }),
+  applicationsUserIds: t.field({
+    type: [ApplicationUserIds],
+    description: 'Users per application; a tenant caller sees only users of its tenant or tenants below it.',
+    authScopes: readUsers,
+    args: { appIds: t.arg.idList() },
+    resolve: (_root, { appIds }, ctx) => ctx.services.applications.userIdsOfApps(appIds, managementActor(ctx).tenantId),
   }),
   applicationActiveTenants: t.field({
     type: ApplicationActiveTenants,
@@ -97,6 +126,26 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: ApplicationUsersInput }) },
     resolve: async (_root, { input }, ctx) => {
       await ctx.services.applications.unassignUsers(input);
+      return true;
+    },
+  }),
+  assignUserToApplications: t.boolean({
+    description: "Assigns one member of a tenant (the caller's or below it; the vendor: any) to applications. All or none.",
+    authScopes: writeUsers,
+    errors: { types: MUTATION_ERRORS },
+    args: { input: t.arg({ type: UserApplicationsInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      await ctx.services.applications.assignUserToApps(input, managementActor(ctx).tenantId);
+      return true;
+    },
+  }),
+  unassignUserFromApplications: t.boolean({
+    description: "Unassigns one member of a tenant (the caller's or below it; the vendor: any) from applications.",
+    authScopes: writeUsers,
+    errors: { types: MUTATION_ERRORS },
+    args: { input: t.arg({ type: UserApplicationsInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      await ctx.services.applications.unassignUserFromApps(input, managementActor(ctx).tenantId);
       return true;
     },
   }),

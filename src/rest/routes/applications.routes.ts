@@ -5,6 +5,10 @@ import { z } from 'zod';
 import {
   RestApplicationActiveTenantsDocument,
   RestApplicationUserIdsDocument,
+  RestApplicationsUserIdsDocument,
+  RestAssignUserToApplicationsDocument,
+  RestUnassignUserFromApplicationsDocument,
+  RestUsersApplicationIdsDocument,
   RestAssignUsersToApplicationDocument,
   RestSetApplicationActiveTenantsDocument,
   RestUnassignUsersFromApplicationDocument,
@@ -15,6 +19,14 @@ import { defineRoute } from '../define-route.ts';
 const str = z.string();
 const userHeader = z.object({ 'frontegg-user-id': str.optional().describe('The user a vendor call acts for; user tokens act for their own user') });
 const assignBody = z.object({ appId: str, tenantId: str, userIds: z.array(str).min(1) });
+const tenantHeader = z.object({ 'frontegg-tenant-id': str.optional().describe('The tenant of the user when the body names none') });
+/** One user and several applications (admin portal): the tenant from the body, else frontegg-tenant-id. */
+const userAppsBody = z.object({ userId: str, tenantId: str.nullish(), appIds: z.array(str).min(1).max(100) });
+/** Query-string lists: the client sends comma-separated values. */
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+  .pipe(z.array(z.string().min(1)).min(1).max(200));
 
 export const applicationRoutes = [
   defineRoute({
@@ -93,6 +105,60 @@ export const applicationRoutes = [
     document: RestSetApplicationActiveTenantsDocument,
     variables: ({ body }) => ({ input: body.activeApplicationTenants }),
     result: (d) => d.setApplicationActiveTenants,
+    response: (r) => r,
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'POST',
+    path: '/resources/applications/v1/apps-user',
+    summary: "Assign a user of the acting tenant (or a tenant below it) to applications (all or none)",
+    tags: ['Applications'],
+    headers: tenantHeader,
+    body: userAppsBody,
+    document: RestAssignUserToApplicationsDocument,
+    variables: ({ body, headers }) => ({ input: { ...body, tenantId: body.tenantId ?? headers.get('frontegg-tenant-id') ?? '' } }),
+    result: (d) => d.assignUserToApplications,
+    response: (r) => ('code' in r ? r : {}),
+    status: 201,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'DELETE',
+    path: '/resources/applications/v1/user-apps',
+    summary: 'Unassign a user of the acting tenant (or a tenant below it) from applications',
+    tags: ['Applications'],
+    headers: tenantHeader,
+    body: userAppsBody,
+    document: RestUnassignUserFromApplicationsDocument,
+    variables: ({ body, headers }) => ({ input: { ...body, tenantId: body.tenantId ?? headers.get('frontegg-tenant-id') ?? '' } }),
+    result: (d) => d.unassignUserFromApplications,
+    response: (r) => ('code' in r ? r : {}),
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/applications/v1/users-apps',
+    summary: 'Get application ids per user (users outside the acting sub-tree are left out)',
+    tags: ['Applications'],
+    query: z.object({ userIds: csv }),
+    document: RestUsersApplicationIdsDocument,
+    variables: ({ query }) => ({ userIds: query.userIds }),
+    result: (d) => d.usersApplicationIds,
+    response: (r) => r,
+    status: 200,
+  }),
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/applications/v1/apps-users',
+    summary: 'Get user ids per application (only users of the acting sub-tree for tenant callers)',
+    tags: ['Applications'],
+    query: z.object({ appIds: csv }),
+    document: RestApplicationsUserIdsDocument,
+    variables: ({ query }) => ({ appIds: query.appIds }),
+    result: (d) => d.applicationsUserIds,
     response: (r) => r,
     status: 200,
   }),

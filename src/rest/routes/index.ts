@@ -27,6 +27,7 @@ import { bulkInviteRoutes } from './bulk-invite.routes.ts';
 import { userEmailRoutes } from './user-emails.routes.ts';
 import { usernameRoutes } from './usernames.routes.ts';
 import { tenantSettingsRoutes } from './tenant-settings.routes.ts';
+import { subTenantUserRoutes } from './sub-tenant-users.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -58,4 +59,5 @@ export const routes: readonly RouteDefinition[] = [
   ...userEmailRoutes,
   ...usernameRoutes,
   ...tenantSettingsRoutes,
+  ...subTenantUserRoutes,
 ];

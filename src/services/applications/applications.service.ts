@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { descendantsOf, isWithin } from '../tenants/hierarchy.ts';
 import { idSchema, metadataSchema, parseInput, urlSchema } from '../validation.ts';
 
 const CreateApplicationInput = z.object({
@@ -22,9 +23,25 @@ export type AssignInput = z.input<typeof AssignInput>;
 const ActiveTenantsInput = z.array(z.object({ applicationId: idSchema, tenantId: idSchema })).min(1).max(100);
 export type ActiveTenantsInput = z.input<typeof ActiveTenantsInput>;
 
+const UserAppsInput = z.object({ userId: idSchema, tenantId: idSchema, appIds: z.array(idSchema).min(1).max(100) });
+export type UserAppsInput = z.input<typeof UserAppsInput>;
+
+const IdList = z.array(idSchema).min(1).max(200);
+
 type Query = object;
 
 export function createApplicationsService({ db }: Pick<Deps, 'db'>) {
+  const subTree = async (root: string) => [root, ...(await descendantsOf(db, root)).map((d) => d.id)];
+  /** The given users that are members of `root` or a tenant below it (all of them for the vendor). */
+  async function usersWithin(userIds: string[], root: string | null) {
+    const rows =
+      root === null
+        ? (await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true } })).map((u) => u.id)
+        : (await db.userTenant.findMany({ where: { userId: { in: userIds }, tenantId: { in: await subTree(root) } }, select: { userId: true } })).map((m) => m.userId);
+    const found = new Set(rows);
+    return userIds.filter((id) => found.has(id));
+  }
+
   return {
     async create(raw: CreateApplicationInput) {
       const input = parseInput(CreateApplicationInput, raw);
@@ -87,6 +104,67 @@ export function createApplicationsService({ db }: Pick<Deps, 'db'>) {
       const user = await db.user.findUnique({ where: { id: userId }, select: { applications: { select: { applicationId: true }, orderBy: { createdAt: 'asc' } } } });
       if (!user) fail('user_not_found');
       return user.applications.map((a) => a.applicationId);
+    },
+
+    /**
+     * One user to several applications in `tenantId` (Frontegg's apps-user). `root`: the tenant a
+     * non-vendor caller acts in; the tenant must be it or lie below it (else not found). The
+     * user must be a member of the tenant; every application must exist. All or nothing.
+     */
+    async assignUserToApps(raw: UserAppsInput, root: string | null) {
+      const input = parseInput(UserAppsInput, raw);
+      const appIds = [...new Set(input.appIds)];
+      await db.$transaction(async (tx) => {
+        if (root !== null && !(await isWithin(tx, root, input.tenantId))) fail('tenant_not_found');
+        if (!(await tx.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } }))) fail('tenant_not_found');
+        const member = await tx.userTenant.findUnique({ where: { userId_tenantId: { userId: input.userId, tenantId: input.tenantId } }, select: { id: true } });
+        if (!member) fail('user_not_found');
+        if ((await tx.application.count({ where: { id: { in: appIds } } })) !== appIds.length) fail('application_not_found');
+        await tx.userApplication.createMany({
+          data: appIds.map((applicationId) => ({ userId: input.userId, applicationId, tenantId: input.tenantId })),
+          skipDuplicates: true,
+        });
+      });
+    },
+
+    /** Removes the user (a member of `tenantId`, within `root`) from the applications. */
+    async unassignUserFromApps(raw: UserAppsInput, root: string | null) {
+      const input = parseInput(UserAppsInput, raw);
+      await db.$transaction(async (tx) => {
+        if (root !== null && !(await isWithin(tx, root, input.tenantId))) fail('tenant_not_found');
+        const member = await tx.userTenant.findUnique({ where: { userId_tenantId: { userId: input.userId, tenantId: input.tenantId } }, select: { id: true } });
+        if (!member) fail('user_not_found');
+        await tx.userApplication.deleteMany({ where: { userId: input.userId, applicationId: { in: input.appIds } } });
+      });
+    },
+
+    /**
+     * Application ids per user (Frontegg's users-apps). For a non-vendor caller (`root`), only
+     * users who are members of its tenant or a tenant below it are answered; others are left out.
+     */
+    async appIdsOfUsers(rawUserIds: string[], root: string | null) {
+      const userIds = [...new Set(parseInput(IdList, rawUserIds))];
+      const inScope = await usersWithin(userIds, root);
+      const rows = await db.userApplication.findMany({
+        where: { userId: { in: inScope } },
+        select: { userId: true, applicationId: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return inScope.map((userId) => ({ userId, appIds: rows.filter((r) => r.userId === userId).map((r) => r.applicationId) }));
+    },
+
+    /** User ids per application (Frontegg's apps-users), limited to users within `root` for non-vendor callers. */
+    async userIdsOfApps(rawAppIds: string[], root: string | null) {
+      const appIds = [...new Set(parseInput(IdList, rawAppIds))];
+      const apps = await db.application.findMany({ where: { id: { in: appIds } }, select: { id: true } });
+      if (apps.length !== appIds.length) fail('application_not_found');
+      const scope = root === null ? null : await subTree(root);
+      const rows = await db.userApplication.findMany({
+        where: { applicationId: { in: appIds }, ...(scope ? { user: { memberships: { some: { tenantId: { in: scope } } } } } : {}) },
+        select: { userId: true, applicationId: true },
+        orderBy: { createdAt: 'asc' },
+      });
+      return appIds.map((appId) => ({ appId, userIds: rows.filter((r) => r.applicationId === appId).map((r) => r.userId) }));
     },
 
     async activeTenants(userId: string) {

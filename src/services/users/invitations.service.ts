@@ -138,6 +138,10 @@ export function createInvitationsService(deps: InvitationDeps) {
   const rowSelect = { id: true, type: true, userId: true, tenantId: true, usedAt: true, expiresAt: true, attempts: true, maxAttempts: true, payload: true } as const;
 
   return {
+    /** Issues a pending membership's invitation inside the caller's transaction (multi-tenant writes); mail the result after the commit. */
+    issueIn,
+    mail,
+
     /**
      * Invites a user into `tenantId` (inside one transaction: user or membership, roles and
      * token). The mail goes out after the commit unless skipped; without mail delivery configured

@@ -83,6 +83,24 @@ export type TenantUserStatus = 'PendingInvitation' | 'PendingLogin' | 'Activated
 
 type ManagementDeps = Pick<Deps, 'db' | 'clock'>;
 
+/**
+ * Ends the user's membership of `tenantId` inside the caller's transaction: its roles, the user's
+ * groups of that tenant and its sessions there go; the active tenant moves to another membership.
+ * One rule for removing a user, whether from one tenant or from several at once.
+ */
+export async function leaveTenantIn(tx: Tx, clock: Deps['clock'], user: { id: string; activeTenantId: string | null }, tenantId: string) {
+  await tx.userTenant.delete({ where: { userId_tenantId: { userId: user.id, tenantId } } });
+  await tx.groupUser.deleteMany({ where: { userId: user.id, group: { tenantId } } });
+  await tx.session.updateMany({
+    where: { userId: user.id, tenantId, revokedAt: null },
+    data: { revokedAt: clock.now(), revokedReason: 'removed_from_tenant' },
+  });
+  if (user.activeTenantId === tenantId) {
+    const next = await tx.userTenant.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'asc' }, select: { tenantId: true } });
+    await tx.user.update({ where: { id: user.id }, data: { activeTenantId: next?.tenantId ?? null } });
+  }
+}
+
 export function createUserManagementService(deps: ManagementDeps) {
   const { db, clock } = deps;
 
@@ -212,16 +230,7 @@ export function createUserManagementService(deps: ManagementDeps) {
           await tx.user.delete({ where: { id: user.id } });
           return { userId: user.id };
         }
-        await tx.userTenant.delete({ where: { userId_tenantId: { userId: user.id, tenantId: scope } } });
-        await tx.groupUser.deleteMany({ where: { userId: user.id, group: { tenantId: scope } } });
-        await tx.session.updateMany({
-          where: { userId: user.id, tenantId: scope, revokedAt: null },
-          data: { revokedAt: clock.now(), revokedReason: 'removed_from_tenant' },
-        });
-        if (user.activeTenantId === scope) {
-          const next = await tx.userTenant.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'asc' }, select: { tenantId: true } });
-          await tx.user.update({ where: { id: user.id }, data: { activeTenantId: next?.tenantId ?? null } });
-        }
+        await leaveTenantIn(tx, clock, user, scope);
         return { userId: user.id };
       });
     },
