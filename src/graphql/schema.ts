@@ -29,5 +29,6 @@ import './types/webauthn.ts';
 import './types/bulk-invite.ts';
 import './types/user-emails.ts';
 import './types/usernames.ts';
+import './types/node.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

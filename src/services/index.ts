@@ -37,6 +37,7 @@ import { createUserEmailsService } from './users/user-emails.service.ts';
 import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
+import { createNodesService } from './nodes/nodes.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -83,6 +84,7 @@ export function createServices(deps: Deps) {
     bulkInvites: createBulkInvitesService({ ...deps, invitations: createInvitationsService(deps) }),
     userEmails: createUserEmailsService(deps),
     usernames: createUsernamesService(deps),
+    nodes: createNodesService(deps),
   };
 }
 

@@ -6,6 +6,7 @@ import { actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 export const Application = builder.prismaObject('Application', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
