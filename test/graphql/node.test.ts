@@ -142,7 +142,7 @@ describe('node(id:) and nodes(ids:)', () => {
       const r = await t.gql(NODES, { ids }, { token: a.owner.accessToken });
       expect(r.errors).toBeUndefined();
       expect(r.data.nodes.every((n: unknown) => n !== null)).toBe(true);
-      const user = r.data.nodes.find((n: { __typename: string }) => n.__typename === 'User' && n !== null && userIds.includes((n as { id: string }).id));
+      const user = r.data.nodes.find((n: { __typename: string; id: string }) => n.__typename === 'User' && userIds.includes(n.id));
       expect(user.tenants[0].roles[0].key).toBe('ReadOnly');
       expect(user.groups).toHaveLength(1);
       const group = r.data.nodes.find((n: { __typename: string }) => n.__typename === 'Group');
