@@ -49,6 +49,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // Node ids are the raw database ids (REST maps them as Frontegg ids), so the plugin's
+    // typename-encoded lookups cannot be used: node/nodes are defined in types/node.ts.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
   errors: {
     defaultResultOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Success` },

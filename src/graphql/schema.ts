@@ -31,5 +31,6 @@ import './types/bulk-invite.ts';
 import './types/user-emails.ts';
 import './types/usernames.ts';
 import './types/sub-tenant-user.ts';
+import './types/node.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -39,6 +39,7 @@ import { createUserEmailsService } from './users/user-emails.service.ts';
 import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
+import { createNodesService } from './nodes/nodes.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -87,6 +88,7 @@ export function createServices(deps: Deps) {
     subTenantUsers: createSubTenantUsersService({ ...deps, invitations: createInvitationsService(deps) }),
     usernames: createUsernamesService(deps),
     tenantSettings: createTenantSettingsService(deps),
+    nodes: createNodesService(deps),
   };
 }
 

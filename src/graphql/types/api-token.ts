@@ -19,6 +19,7 @@ const ApiTokenKind = builder.enumType('ApiTokenKind', {
 });
 
 export const ApiToken = builder.prismaObject('ApiToken', {
+  interfaces: [builder.nodeInterfaceRef()],
   description: 'A client-credentials token. Its secret is shown once, at creation; only a keyed hash is kept.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -11,6 +11,7 @@ const readUsers = { $any: { vendor: true, permission: 'fe.secure.read.users' } }
 const writeUsers = { $any: { vendor: true, permission: 'fe.secure.write.users' } };
 
 export const Application = builder.prismaObject('Application', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),

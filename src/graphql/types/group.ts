@@ -3,11 +3,13 @@
 // Relations are Pothos prisma selections: a listing costs the same statements at any size.
 import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
+import { actingTenantId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { managementActor, Role } from './role.ts';
 import { User } from './user.ts';
 
 export const Group = builder.prismaObject('Group', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     tenantId: t.exposeID('tenantId'),
@@ -29,6 +31,19 @@ export const Group = builder.prismaObject('Group', {
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
+
+// A tenant's groups, on the Tenant type: the same visibility as the `groups` query (the vendor, or
+// a caller acting in that very tenant with fe.secure.read.groups); a prisma relation, so a list
+// of tenants with their groups, roles and users costs the same statements at any size.
+builder.prismaObjectField('Tenant', 'groups', (t) =>
+  t.relation('groups', {
+    description: "The tenant's groups, oldest first.",
+    nullable: true,
+    query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
+    authScopes: (tenant, _args, ctx) =>
+      ctx.principal.kind === 'vendor' || (tenant.id === actingTenantId(ctx) && { permission: 'fe.secure.read.groups' }),
+  }),
+);
 
 const GroupsConfig = builder.objectRef<{ enabled: boolean; rolesEnabled: boolean }>('GroupsConfig').implement({
   fields: (t) => ({

@@ -25,6 +25,7 @@ export function managementActor(ctx: GraphQLContext, requested?: string | null):
 }
 
 export const Permission = builder.prismaObject('Permission', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     key: t.exposeString('key'),
@@ -48,6 +49,7 @@ export const Permission = builder.prismaObject('Permission', {
 });
 
 export const PermissionCategory = builder.prismaObject('PermissionCategory', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -60,6 +62,7 @@ export const PermissionCategory = builder.prismaObject('PermissionCategory', {
 });
 
 export const Role = builder.prismaObject('Role', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     key: t.exposeString('key'),

@@ -8,6 +8,7 @@ import { actingTenantId, actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 export const Session = builder.prismaObject('Session', {
+  interfaces: [builder.nodeInterfaceRef()],
   description: 'A login on one device: lives until revoked, expired, or ended by the session policy.',
   fields: (t) => ({
     id: t.exposeID('id'),

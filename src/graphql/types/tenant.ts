@@ -50,6 +50,7 @@ async function hierarchyTenant(ctx: GraphQLContext, requested: string | null | u
 const writeScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 export const Tenant = builder.prismaObject('Tenant', {
+  interfaces: [builder.nodeInterfaceRef()],
   description: 'An account (Frontegg "tenant"): a customer organisation, possibly inside a parent tenant.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -38,6 +38,7 @@ export const TenantMembership = builder.prismaObject('UserTenant', {
 });
 
 export const User = builder.prismaObject('User', {
+  interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
     id: t.exposeID('id'),
     email: t.exposeString('email', { nullable: true }),

@@ -117,6 +117,20 @@ export function tokenReads(db: Deps['db'], tenantKind: ApiTokenKind, userKind: A
     findUserToken(id: string, userId: string, query: Query = {}) {
       return db.apiToken.findFirst({ ...query, where: { id, userId, kind: userKind } });
     },
+    /**
+     * Tokens by id in one statement, as the finders above scope them: tenant tokens of
+     * `scope.tenantId` (null: none), and the user tokens of `scope.user` in its tenant; scope null
+     * (the vendor, which may name any tenant and user): any token of these kinds.
+     */
+    findManyVisible(ids: string[], scope: { tenantId: string | null; user: { userId: string; tenantId: string } | null } | null, query: Query = {}) {
+      if (scope === null) return db.apiToken.findMany({ ...query, where: { id: { in: ids }, kind: { in: [tenantKind, userKind] } } });
+      const or = [
+        ...(scope.tenantId ? [{ tenantId: scope.tenantId, kind: tenantKind }] : []),
+        ...(scope.user ? [{ userId: scope.user.userId, tenantId: scope.user.tenantId, kind: userKind }] : []),
+      ];
+      if (or.length === 0) return Promise.resolve([]);
+      return db.apiToken.findMany({ ...query, where: { id: { in: ids }, OR: or } });
+    },
     listTenantTokens(tenantId: string, query: Query = {}) {
       return db.apiToken.findMany({ ...query, where: { tenantId, kind: tenantKind }, orderBy: { createdAt: 'desc' } });
     },

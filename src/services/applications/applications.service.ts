@@ -62,6 +62,10 @@ export function createApplicationsService({ db }: Pick<Deps, 'db'>) {
       return db.application.findMany({ ...(query ?? {}), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     },
 
+    findManyByIds<Q extends Query>(ids: string[], query?: Q) {
+      return db.application.findMany({ ...(query ?? {}), where: { id: { in: ids } } });
+    },
+
     findById<Q extends Query>(id: string, query?: Q) {
       return db.application.findUnique({ ...(query ?? {}), where: { id } });
     },

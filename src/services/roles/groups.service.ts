@@ -68,6 +68,15 @@ export function createGroupsService({ db }: Pick<Deps, 'db'>) {
       return db.group.findMany({ ...(query ?? {}), where: { tenantId: requireTenant(actor) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     },
 
+    /**
+     * Groups by id in one statement: a tenant actor only its tenant's; the vendor any (it may name
+     * every tenant, so `find` with the group's tenant would return it too).
+     */
+    findManyVisible<Q extends Query>(actor: ManagementActor, groupIds: string[], query?: Q) {
+      const scope = actor.kind === 'vendor' ? {} : { tenantId: requireTenant(actor) };
+      return db.group.findMany({ ...(query ?? {}), where: { id: { in: groupIds }, ...scope } });
+    },
+
     find<Q extends Query>(actor: ManagementActor, id: string, query?: Q) {
       return db.group.findFirst({ ...(query ?? {}), where: { id, tenantId: requireTenant(actor) } });
     },

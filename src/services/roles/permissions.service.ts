@@ -159,6 +159,10 @@ export function createPermissionsService({ db, clock }: Pick<Deps, 'db' | 'clock
       return db.permissionCategory.findMany({ ...(query ?? {}), orderBy: [{ createdAt: 'asc' }, { name: 'asc' }] });
     },
 
+    findCategories<Q extends Query>(ids: string[], query?: Q) {
+      return db.permissionCategory.findMany({ ...(query ?? {}), where: { id: { in: ids } } });
+    },
+
     findCategory<Q extends Query>(id: string, query?: Q) {
       return db.permissionCategory.findUnique({ ...(query ?? {}), where: { id } });
     },

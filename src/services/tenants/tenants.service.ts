@@ -114,6 +114,11 @@ export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) 
       return db.tenant.findUnique({ ...(query ?? {}), where: { id } });
     },
 
+    /** Tenants by id, with the caller's selection (visibility is decided by the caller with ancestorIds). */
+    findManyByIds<Q extends object>(ids: string[], query?: Q) {
+      return db.tenant.findMany({ ...(query ?? {}), where: { id: { in: ids } } });
+    },
+
     /** All tenants, for the vendor; the query carries the connection's paging. */
     list<Q extends object>(query?: Q) {
       return db.tenant.findMany({ orderBy: { createdAt: 'asc' }, ...(query ?? {}) });

@@ -123,6 +123,17 @@ export function createUsersService(deps: UserDeps) {
       return db.user.findUnique({ ...(query ?? {}), where: { id } });
     },
 
+    /**
+     * Users by id in one statement, as the single-user reads scope them: `scope` null reads any
+     * (the vendor); otherwise the caller itself, plus members of `scope.tenantId` when given.
+     */
+    findManyVisible<Q extends object>(ids: string[], scope: { selfId: string | null; tenantId: string | null } | null, query?: Q) {
+      const visible = scope && {
+        OR: [...(scope.selfId ? [{ id: scope.selfId }] : []), ...(scope.tenantId ? [{ memberships: { some: { tenantId: scope.tenantId } } }] : [])],
+      };
+      return db.user.findMany({ ...(query ?? {}), where: { id: { in: ids }, ...visible } });
+    },
+
     /** The user, only when they are a member of `tenantId` (tenant isolation). */
     findInTenant<Q extends object>(id: string, tenantId: string, query?: Q) {
       return db.user.findFirst({ ...(query ?? {}), where: { id, memberships: { some: { tenantId } } } });
