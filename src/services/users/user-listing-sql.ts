@@ -44,67 +44,98 @@ const contains = (s: string) => `%${likeEscape(s)}%`;
 const raw = Prisma.raw;
 
 interface Source {
-  from: Prisma.Sql;
-  where: Prisma.Sql[];
-  /** The user id column of the driving table (m."userId" for a one-tenant listing). */
+  /** The driving table: "User" u, or one tenant's memberships "UserTenant" m. */
+  byTenant: string | null;
+  /** The user id column of the driving table. */
   id: Prisma.Sql;
   /** createdAt of the driving table (the copy on the membership for a one-tenant listing). */
   createdAt: Prisma.Sql;
   /** Case-insensitive substring match on the email or the name. */
   text: (q: string) => Prisma.Sql;
+  /** Fuzzy match (pg_trgm word similarity; the trigram indexes serve `<%`). */
+  fuzzy: (q: string) => Prisma.Sql;
 }
 
 function source(f: ListingFilter): Source {
-  // Emails are stored lower-cased; names are matched case-insensitively.
-  const userText = (q: string) => Prisma.sql`(coalesce(u.email, '') LIKE ${contains(q.toLowerCase())} OR coalesce(u.name, '') ILIKE ${contains(q)})`;
   if (f.tenantIds?.length === 1) {
+    // The membership's copies: email as stored (lower-cased), name lower-cased.
     const q = (s: string) => contains(s.toLowerCase());
     return {
-      from: raw(`"UserTenant" m JOIN "User" u ON u.id = m."userId"`),
-      where: [Prisma.sql`m."tenantId" = ${f.tenantIds[0]}`],
+      byTenant: f.tenantIds[0]!,
       id: raw('m."userId"'),
       createdAt: raw('m."userCreatedAt"'),
       text: (s) => Prisma.sql`(m."searchEmail" LIKE ${q(s)} OR m."searchName" LIKE ${q(s)})`,
+      fuzzy: (s) => Prisma.sql`${s} <% m."searchEmail" OR ${s} <% m."searchName"`,
     };
   }
-  const where: Prisma.Sql[] = [];
-  if (f.tenantIds) {
+  return {
+    byTenant: null,
+    id: raw('u.id'),
+    createdAt: raw('u."createdAt"'),
+    // Emails are stored lower-cased; names are matched case-insensitively.
+    text: (q) => Prisma.sql`(coalesce(u.email, '') LIKE ${contains(q.toLowerCase())} OR coalesce(u.name, '') ILIKE ${contains(q)})`,
+    fuzzy: (q) => Prisma.sql`${q} <% u.email OR ${q} <% u.name`,
+  };
+}
+
+/** Conditions on the driving table (`own`) and on the user row (`user`). */
+function conditions(f: ListingFilter, s: Source): { own: Prisma.Sql[]; user: Prisma.Sql[] } {
+  const own: Prisma.Sql[] = [];
+  const user: Prisma.Sql[] = [];
+  if (s.byTenant) own.push(Prisma.sql`m."tenantId" = ${s.byTenant}`);
+  else if (f.tenantIds) {
     // Several tenants (a tenant and its sub-tenants): a user in two of them is listed once.
-    where.push(
+    own.push(
       f.tenantIds.length
         ? Prisma.sql`EXISTS (SELECT 1 FROM "UserTenant" m WHERE m."userId" = u.id AND m."tenantId" IN (${Prisma.join(f.tenantIds)}))`
         : raw('false'),
     );
   }
-  return { from: raw('"User" u'), where, id: raw('u.id'), createdAt: raw('u."createdAt"'), text: userText };
-}
-
-function conditions(f: ListingFilter, s: Source): Prisma.Sql[] {
-  const and = [...s.where];
-  // Invisible users (support staff) are hidden from everyone but the vendor.
-  if (!f.includeInvisible) and.push(raw('u.invisible = false'));
-  if (f.ids?.length) and.push(Prisma.sql`u.id IN (${Prisma.join(f.ids)})`);
-  if (f.externalIds?.length) and.push(Prisma.sql`u."externalId" IN (${Prisma.join(f.externalIds)})`);
-  if (f.email) and.push(Prisma.sql`u.email LIKE ${contains(f.email.toLowerCase())}`);
-  if (f.namePrefix) and.push(Prisma.sql`u.name ILIKE ${`${likeEscape(f.namePrefix)}%`}`);
+  if (f.ids?.length) user.push(Prisma.sql`u.id IN (${Prisma.join(f.ids)})`);
+  if (f.externalIds?.length) user.push(Prisma.sql`u."externalId" IN (${Prisma.join(f.externalIds)})`);
+  if (f.email) user.push(Prisma.sql`u.email LIKE ${contains(f.email.toLowerCase())}`);
+  if (f.namePrefix) user.push(Prisma.sql`u.name ILIKE ${`${likeEscape(f.namePrefix)}%`}`);
   if (f.identifier) {
     const type = f.identifierType ?? 'email';
     const v = type === 'email' ? f.identifier.toLowerCase() : f.identifier;
-    and.push(Prisma.sql`${raw(`u."${type}"`)} LIKE ${`${likeEscape(v)}%`}`);
+    user.push(Prisma.sql`${raw(`u."${type}"`)} LIKE ${`${likeEscape(v)}%`}`);
   }
   if (f.searchApproximate) {
-    // Fuzzy: pg_trgm word similarity on the email or the name (the User trigram indexes serve `<%`).
     const terms = [...(f.searchContains ?? []), ...(f.searchOptional ?? [])];
-    if (terms.length) and.push(Prisma.sql`(${Prisma.join(terms.map((q) => Prisma.sql`${q} <% u.email OR ${q} <% u.name`), ' OR ')})`);
+    if (terms.length) own.push(Prisma.sql`(${Prisma.join(terms.map(s.fuzzy), ' OR ')})`);
   } else {
-    for (const q of f.searchContains ?? []) and.push(s.text(q));
-    if (f.searchOptional?.length) and.push(Prisma.sql`(${Prisma.join(f.searchOptional.map(s.text), ' OR ')})`);
+    for (const q of f.searchContains ?? []) own.push(s.text(q));
+    if (f.searchOptional?.length) own.push(Prisma.sql`(${Prisma.join(f.searchOptional.map(s.text), ' OR ')})`);
   }
-  for (const q of f.searchExcludes ?? []) and.push(Prisma.sql`NOT ${s.text(q)}`);
-  return and;
+  for (const q of f.searchExcludes ?? []) own.push(Prisma.sql`NOT ${s.text(q)}`);
+  return { own, user };
 }
 
-const whereClause = (and: Prisma.Sql[]) => (and.length ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty);
+/**
+ * FROM and WHERE of a listing. A one-tenant listing reads the user row only when it must (a
+ * condition or the sort on a user column): counting or paging a 20 k-user tenant by date then
+ * never visits its users. Invisible users (support staff) are hidden from everyone but the
+ * vendor; there are few, so they are excluded through their partial index.
+ */
+function fromWhere(f: ListingFilter, s: Source, joinUser: boolean, extra: Prisma.Sql[] = []): Prisma.Sql {
+  const { own, user } = conditions(f, s);
+  const and = [...own, ...extra];
+  let from: Prisma.Sql;
+  if (!s.byTenant) {
+    from = raw('"User" u');
+    and.push(...user);
+    if (!f.includeInvisible) and.push(raw('u.invisible = false'));
+  } else if (joinUser) {
+    from = raw('"UserTenant" m JOIN "User" u ON u.id = m."userId"');
+    and.push(...user);
+    if (!f.includeInvisible) and.push(raw('u.invisible = false'));
+  } else {
+    from = raw('"UserTenant" m');
+    if (user.length) and.push(Prisma.sql`EXISTS (SELECT 1 FROM "User" u WHERE u.id = m."userId" AND ${Prisma.join(user, ' AND ')})`);
+    if (!f.includeInvisible) and.push(raw('m."userId" NOT IN (SELECT id FROM "User" WHERE invisible)'));
+  }
+  return Prisma.sql`FROM ${from} ${and.length ? Prisma.sql`WHERE ${Prisma.join(and, ' AND ')}` : Prisma.empty}`;
+}
 
 /**
  * Rows at or past the cursor row in the listing order (nulls last), or at or before it when
@@ -130,18 +161,18 @@ function keyset(col: Prisma.Sql, id: Prisma.Sql, column: SortColumn, cursorId: s
 /** The statement for one page of user ids, in listing order. */
 export function pageSql(f: ListingFilter, p: ListingPage): { sql: Prisma.Sql; reverse: boolean } {
   const s = source(f);
-  const and = conditions(f, s);
+  const userColumn = p.column !== 'createdAt' && p.column !== 'id';
   const col = p.column === 'createdAt' ? s.createdAt : p.column === 'id' ? s.id : raw(`u."${p.column}"`);
   // A negative take reads backwards (reversed order) and the caller flips the rows back.
   const backwards = p.take < 0;
   const asc = (p.direction === 'asc') !== backwards;
-  if (p.cursorId) and.push(keyset(col, s.id, p.column, p.cursorId, asc, backwards));
   const dir = raw(asc ? 'ASC' : 'DESC');
   // NULLS LAST in the listing order is NULLS FIRST when reading it backwards.
   const nulls = NULLABLE.has(p.column) ? raw(backwards ? ' NULLS FIRST' : ' NULLS LAST') : Prisma.empty;
   const order = p.column === 'id' ? Prisma.sql`${s.id} ${dir}` : Prisma.sql`${col} ${dir}${nulls}, ${s.id} ${dir}`;
+  const after = p.cursorId ? [keyset(col, s.id, p.column, p.cursorId, asc, backwards)] : [];
   return {
-    sql: Prisma.sql`SELECT ${s.id} AS id FROM ${s.from} ${whereClause(and)} ORDER BY ${order} LIMIT ${Math.abs(p.take)} OFFSET ${p.skip}`,
+    sql: Prisma.sql`SELECT ${s.id} AS id ${fromWhere(f, s, userColumn, after)} ORDER BY ${order} LIMIT ${Math.abs(p.take)} OFFSET ${p.skip}`,
     reverse: backwards,
   };
 }
@@ -149,7 +180,7 @@ export function pageSql(f: ListingFilter, p: ListingPage): { sql: Prisma.Sql; re
 /** The statement counting the listing's rows, up to `cap` when given (no order: any plan may stop early). */
 export function countSql(f: ListingFilter, cap: number | null): Prisma.Sql {
   const s = source(f);
-  const inner = Prisma.sql`SELECT 1 FROM ${s.from} ${whereClause(conditions(f, s))}`;
+  const inner = Prisma.sql`SELECT 1 ${fromWhere(f, s, false)}`;
   return cap === null
     ? Prisma.sql`SELECT count(*)::int AS n FROM (${inner}) x`
     : Prisma.sql`SELECT count(*)::int AS n FROM (${inner} LIMIT ${cap}) x`;
