@@ -28,6 +28,24 @@ export const urlSchema = z.string().trim().max(2048);
 export const phoneSchema = z.string().trim().regex(/^\+?[0-9 ()-]{4,20}$/, 'must be a phone number');
 
 /** Frontegg sends metadata as a stringified JSON object; GraphQL callers send an object. */
+const isTimeZone = (tz: string) => {
+  try {
+    // Intl throws RangeError for an unknown zone; aliases such as "UTC" are accepted.
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+export const timeZoneSchema = z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone (e.g. Europe/Paris)');
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+export const currencySchema = z
+  .string()
+  .trim()
+  .transform((c) => c.toUpperCase())
+  .refine((c) => /^[A-Z]{3}$/.test(c) && CURRENCIES.has(c), 'must be an ISO 4217 currency code (e.g. USD)');
+
 export const metadataSchema = z
   .union([z.string(), z.record(z.string(), z.unknown())])
   .transform((value, ctx) => {

@@ -94,6 +94,12 @@ describe('account settings', () => {
       expect(r.body).toEqual({ errors: [expect.any(String)], errorCode: 'validation_failed' });
     }
     expect(await t.deps.db.tenant.findUniqueOrThrow({ where: { id: a.tenantId } })).toMatchObject({ timezone: 'Asia/Tokyo', currency: 'JPY', logoUrl: null });
+    // The Tenants API's own update applies the same rules to the same columns.
+    for (const body of [{ timezone: 'Mars/Olympus_Mons' }, { currency: 'QQQ' }]) {
+      const r = await t.rest('PUT', `/tenants/resources/tenants/v1/${a.tenantId}`, { token: vendor, body });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await t.deps.db.tenant.findUniqueOrThrow({ where: { id: a.tenantId } })).toMatchObject({ timezone: 'Asia/Tokyo', currency: 'JPY' });
   });
 
   it('a user of another tenant reads and writes only its own tenant’s settings, whatever header it sends', async () => {
@@ -175,6 +181,19 @@ describe('sub-tenant management and hierarchy settings', () => {
     } finally {
       await setVendorAccess(false);
     }
+  });
+  it('defaultOn gives new members of the tenant access to its sub-tenants; earlier members keep their flag', async () => {
+    const { owner, child } = await family();
+    const before = await addMember(t, owner.accessToken);
+    expect((await put(vendor, `/${owner.tenantId}/hierarchy-settings`, { subAccountAccessType: 'defaultOn' })).status).toBe(200);
+    const after = await addMember(t, owner.accessToken);
+    const flag = async (userId: string) =>
+      (await t.deps.db.userTenant.findUniqueOrThrow({ where: { userId_tenantId: { userId, tenantId: owner.tenantId } } })).subTenantAccess;
+    expect(await flag(after.userId)).toBe(true);
+    expect(await flag(before.userId)).toBe(false);
+    // Only the tenant with the setting: joining the child (defaultOff) grants nothing.
+    const m = await t.deps.db.userTenant.create({ data: { userId: before.userId, tenantId: child } });
+    expect(m.subTenantAccess).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
-import { parseInput } from '../validation.ts';
+import { currencySchema, parseInput, timeZoneSchema } from '../validation.ts';
 import { isWithin } from './hierarchy.ts';
 
 /**
@@ -14,18 +14,6 @@ import { isWithin } from './hierarchy.ts';
  * (Frontegg's admin portal caps uploaded logos at 1 MB; a row this size would slow every list).
  */
 export const MAX_LOGO_DATA_URL_CHARS = 512 * 1024;
-
-const isTimeZone = (tz: string) => {
-  try {
-    // Intl throws RangeError for an unknown zone; aliases such as "UTC" are accepted.
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 const logoSchema = z
   .string()
@@ -46,15 +34,10 @@ const logoSchema = z
 export const AccountSettingsInput = z
   .object({
     address: z.string().trim().max(1024).nullish(),
-    timezone: z.string().trim().max(64).refine(isTimeZone, 'must be an IANA time zone (e.g. Europe/Paris)').nullish(),
+    timezone: timeZoneSchema.nullish(),
     dateFormat: z.string().trim().min(1).max(64).nullish(),
     timeFormat: z.string().trim().min(1).max(64).nullish(),
-    currency: z
-      .string()
-      .trim()
-      .transform((c) => c.toUpperCase())
-      .refine((c) => /^[A-Z]{3}$/.test(c) && CURRENCIES.has(c), 'must be an ISO 4217 currency code (e.g. USD)')
-      .nullish(),
+    currency: currencySchema.nullish(),
     logo: logoSchema.nullish(),
   })
   .refine((o) => Object.values(o).some((v) => v !== undefined), 'at least one setting is required');

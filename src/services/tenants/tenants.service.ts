@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
-import { idSchema, metadataSchema, parseInput, urlSchema } from '../validation.ts';
+import { currencySchema, idSchema, metadataSchema, parseInput, timeZoneSchema, urlSchema } from '../validation.ts';
 import { ancestorsOf, descendantsOf, isWithin } from './hierarchy.ts';
 
 const optionalText = (max = 255) => z.string().trim().max(max).nullish();
@@ -16,10 +16,10 @@ export const CreateTenantInput = z.object({
   website: urlSchema.nullish(),
   logoUrl: urlSchema.nullish(),
   address: optionalText(1024),
-  timezone: optionalText(64),
+  timezone: timeZoneSchema.nullish(),
   dateFormat: optionalText(64),
   timeFormat: optionalText(64),
-  currency: optionalText(16),
+  currency: currencySchema.nullish(),
   isReseller: z.boolean().nullish(),
   creatorName: optionalText(),
   creatorEmail: optionalText(),
