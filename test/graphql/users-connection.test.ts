@@ -176,4 +176,28 @@ describe('users connection', () => {
     const inOther = await t.gql(USERS, { first: 10, filter: { tenantId: other.id, searchContains: [marker] } }, { token: vendor });
     expect(inOther.data.users.edges.map((e: any) => e.node.id)).toEqual([u!.id]);
   });
+
+  it('searches across all tenants: exact totals for rare terms, capped totals and the right first page for common ones', async () => {
+    const db = t.deps.db;
+    const marker = `cs${Date.now().toString(36)}`;
+    const base = Date.now() - 1e9;
+    // 1,005 users whose emails share the marker (more than the search count cap) and 3 whose names carry a rarer one.
+    await db.user.createMany({
+      data: Array.from({ length: 1005 }, (_, i) => ({ email: `${marker}-${i}@example.net`, createdAt: new Date(base + ((i * 7919) % 1005) * 1000) })),
+    });
+    await db.user.createMany({ data: [0, 1, 2].map((i) => ({ email: `rare${i}-${marker}@example.org`, name: `Rare ${marker}X${i}`, createdAt: new Date(base + i) })) });
+    const SEARCH = doc(`query($first: Int, $filter: UserFilter, $orderBy: UserOrderBy) {
+      users(first: $first, filter: $filter, orderBy: $orderBy) { totalCount edges { node { id email } } }
+    }`);
+    const rare = await t.gql(SEARCH, { first: 2, filter: { searchContains: [`${marker}x`] } }, { token: vendor });
+    expect(rare.errors).toBeUndefined();
+    expect(rare.data.users.totalCount).toBe(3);
+    expect(rare.data.users.edges.map((e: any) => e.node.email)).toEqual([0, 1].map((i) => `rare${i}-${marker}@example.org`));
+
+    const common = await t.gql(SEARCH, { first: 20, filter: { searchContains: [marker] }, orderBy: { field: 'createdAt', direction: 'ASC' } }, { token: vendor });
+    expect(common.errors).toBeUndefined();
+    expect(common.data.users.totalCount).toBe(1000);
+    const expected = await db.user.findMany({ where: { email: { contains: marker } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 20, select: { id: true } });
+    expect(common.data.users.edges.map((e: any) => e.node.id)).toEqual(expected.map((u) => u.id));
+  });
 });

@@ -183,22 +183,25 @@ builder.queryFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       const { filter, includeInvisible } = scopedFilter(ctx, args.filter);
-      const rows: unknown[] = await ctx.services.userManagement.list(
+      const { rows, total } = await ctx.services.userManagement.list(
         filter,
         { field: args.orderBy?.field, direction: args.orderBy?.direction },
         { includeInvisible, offset: args.offset },
         query,
       );
+      const remember = (n: number) => {
+        const totals = knownTotals.get(ctx) ?? new Map<string, number>();
+        totals.set(totalKey(args), n);
+        knownTotals.set(ctx, totals);
+      };
+      // Working out the page may have counted already.
+      if (total !== null) remember(total);
       // A forward page from an offset that came back short is the end of the list: its total is
       // offset + rows, and counting (a scan of every match, the slow part of a search) is skipped.
       // An empty page past the end says nothing about the total, so it still counts.
       const offset = args.offset ?? 0;
       const short = query.take !== undefined && rows.length < Math.abs(query.take);
-      if (!args.after && !args.before && !args.last && short && (rows.length > 0 || offset === 0)) {
-        const totals = knownTotals.get(ctx) ?? new Map<string, number>();
-        totals.set(totalKey(args), offset + rows.length);
-        knownTotals.set(ctx, totals);
-      }
+      if (!args.after && !args.before && !args.last && short && (rows.length > 0 || offset === 0)) remember(offset + rows.length);
       return rows as never[];
     },
   }),

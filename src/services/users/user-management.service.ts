@@ -25,6 +25,10 @@ export const MAX_USERS_PAGE = 200;
  */
 export const SEARCH_COUNT_CAP = 1000;
 
+/** A search by text (its total is capped): anything matching a substring or prefix of the email or name. */
+const isSearch = (f: UserListFilter) =>
+  [f.email, f.namePrefix, f.identifier].some(Boolean) || [f.searchContains, f.searchOptional].some((l) => l?.length);
+
 const term = z.string().trim().min(1).max(255);
 
 export const UserListFilter = z.object({
@@ -149,17 +153,23 @@ export function createUserManagementService(deps: ManagementDeps) {
      * One page of users. `query` carries the GraphQL selection (relations included in the same
      * few statements whatever the page size) and the connection's take/skip/cursor.
      */
+    /**
+     * One page of users, and the (capped) total when working out the page needed it. `query`
+     * carries the GraphQL selection (relations included in the same few statements whatever the
+     * page size) and the connection's take/skip/cursor.
+     */
     async list<Q extends { take?: number; skip?: number; cursor?: { id?: string } }>(
       filter: UserListFilter,
       order: { field?: UserSortField | null; direction?: 'ASC' | 'DESC' | null },
       o: { includeInvisible: boolean; offset?: number | null },
       query: Q,
-    ) {
+    ): Promise<{ rows: never[]; total: number | null }> {
       const field = order.field ?? 'createdAt';
       if (!USER_SORT_FIELDS.includes(field)) fail('validation_failed', `cannot sort by ${String(field)}`);
       if (o.offset != null && (!Number.isInteger(o.offset) || o.offset < 0)) fail('validation_failed', 'offset must be a non-negative integer');
       const { take = MAX_USERS_PAGE, skip = 0, cursor, ...selection } = query;
-      const page = pageSql(await listingFilter(filter, o), {
+      const lf = await listingFilter(filter, o);
+      const page = pageSql(lf, {
         column: SORT_COLUMN[field],
         direction: order.direction === 'DESC' ? 'desc' : 'asc',
         take,
@@ -167,18 +177,37 @@ export function createUserManagementService(deps: ManagementDeps) {
         skip: skip + (o.offset ?? 0),
         cursorId: cursor?.id ?? null,
       });
-      const ids = (await db.$queryRaw<Array<{ id: string }>>(page.sql)).map((r) => r.id);
+      let total: number | null = null;
+      let ids: string[];
+      if (isSearch(filter) && lf.tenantIds?.length !== 1) {
+        // A text search over many tenants' users. The planner cannot tell a term with 50 matches
+        // from one with 50,000 (trigram estimates are rough), and each wrong guess costs a scan
+        // of a million rows: walking the date index for a rare term, or sorting a huge bitmap
+        // for a common one. So count first (capped, through the trigram bitmap: bounded work),
+        // then page with the plan that count calls for.
+        ({ total, ids } = await db.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+          await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = off');
+          const n = Number((await tx.$queryRaw<Array<{ n: number }>>(countSql(lf, SEARCH_COUNT_CAP)))[0]?.n ?? 0);
+          // Fewer matches than the cap: sort them. More: they are dense enough that walking the
+          // sort order meets a page of them soon (fuzzy matches are always few and costly to test).
+          if (n >= SEARCH_COUNT_CAP && !lf.searchApproximate) {
+            await tx.$executeRawUnsafe('SET LOCAL enable_indexscan = on');
+            await tx.$executeRawUnsafe('SET LOCAL enable_bitmapscan = off');
+          }
+          return { total: n, ids: (await tx.$queryRaw<Array<{ id: string }>>(page.sql)).map((r) => r.id) };
+        }));
+      } else ids = (await db.$queryRaw<Array<{ id: string }>>(page.sql)).map((r) => r.id);
       if (page.reverse) ids.reverse();
-      if (!ids.length) return [] as never[];
+      if (!ids.length) return { rows: [], total };
       // The rows and the GraphQL selection, in one statement per relation whatever the page size.
       const rows = (await db.user.findMany({ ...selection, where: { id: { in: ids } } } as never)) as Array<{ id: string }>;
       const at = new Map(ids.map((id, i) => [id, i]));
-      return rows.sort((x, y) => at.get(x.id)! - at.get(y.id)!) as never[];
+      return { rows: rows.sort((x, y) => at.get(x.id)! - at.get(y.id)!) as never[], total };
     },
 
     async count(filter: UserListFilter, o: { includeInvisible: boolean }) {
-      const searching = [filter.email, filter.namePrefix, filter.identifier].some(Boolean) || [filter.searchContains, filter.searchOptional].some((l) => l?.length);
-      const rows = await db.$queryRaw<Array<{ n: number }>>(countSql(await listingFilter(filter, o), searching ? SEARCH_COUNT_CAP : null));
+      const rows = await db.$queryRaw<Array<{ n: number }>>(countSql(await listingFilter(filter, o), isSearch(filter) ? SEARCH_COUNT_CAP : null));
       return Number(rows[0]?.n ?? 0);
     },
 
