@@ -17,12 +17,10 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
+import { actingTenantHeader as tenantHeader } from '../headers.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-const tenantHeader = z.object({
-  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
-});
 const userHeaders = tenantHeader.extend({
   'frontegg-user-id': str.optional().describe('The user a vendor call acts for; user tokens act for their own user'),
 });

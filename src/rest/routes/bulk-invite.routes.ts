@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { RestBulkInviteStatusDocument, RestBulkInviteUsersDocument, type BulkInviteJobFieldsFragment } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
-import { createUserBody, tenantHeader } from './users.routes.ts';
+import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { createUserBody } from './users.routes.ts';
 
 const bulkUser = createUserBody.extend({ email: z.string(), verified: z.boolean().nullish() });
 

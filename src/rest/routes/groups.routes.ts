@@ -19,13 +19,11 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
+import { actingTenantHeader as tenantHeader } from '../headers.ts';
 import { roleResponse } from './roles.routes.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-const tenantHeader = z.object({
-  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
-});
 const relationsQuery = z.object({ _groupsRelations: z.enum(['roles', 'users', 'rolesAndUsers']).optional() });
 const relations = (r: string | undefined) => ({ withRoles: r === 'roles' || r === 'rolesAndUsers', withUsers: r === 'users' || r === 'rolesAndUsers' });
 

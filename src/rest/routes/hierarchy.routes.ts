@@ -22,15 +22,11 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
+import { actingTenantHeader as tenantHeader, tenantIdParams } from '../headers.ts';
 import { tenantResponse } from '../frontegg.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-const tenantIdParams = z.object({ tenantId: str });
-/** Vendor calls name the tenant; user tokens act in their own (or, with sub-tenant access, a sub-tenant). */
-const tenantHeader = z.object({
-  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
-});
 
 const subTenantBody = tenantBody;
 type SubTenantBody = z.output<typeof subTenantBody>;

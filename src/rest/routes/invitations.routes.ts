@@ -16,7 +16,8 @@ import {
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
 import { createdUserResponse, loginResponse } from '../frontegg.ts';
-import { createUserBody, tenantHeader } from './users.routes.ts';
+import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { createUserBody } from './users.routes.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();

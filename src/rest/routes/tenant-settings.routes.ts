@@ -12,15 +12,10 @@ import {
   type SubAccountAccessType,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { actingTenantHeader as tenantHeader, tenantIdParams } from '../headers.ts';
 import { tenantResponse } from '../frontegg.ts';
 
-const str = z.string();
 const optionalStr = z.string().nullish();
-const tenantIdParams = z.object({ tenantId: str });
-/** Vendor calls name the tenant; user tokens act in their own (or, with sub-tenant access, a sub-tenant). */
-const tenantHeader = z.object({
-  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
-});
 
 /** Frontegg's ISettingsResponse: unset settings are left out. */
 const settingsResponse = (s: AccountSettingsFieldsFragment) => ({

@@ -9,6 +9,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
+import { tenantIdParams } from '../headers.ts';
 import { tenantResponse } from '../frontegg.ts';
 
 const optionalStr = z.string().nullish();
@@ -44,7 +45,6 @@ const tenantFields = (b: TenantBody) => ({
   metadata: b.metadata,
 });
 
-const tenantIdParams = z.object({ tenantId: z.string() });
 
 /** The Tenants API v1 lists every tenant in one answer; the connection is read in one page this large. */
 const LIST_ALL = 10_000;

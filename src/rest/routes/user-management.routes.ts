@@ -32,13 +32,11 @@ import {
 import { metadataSchema } from '../../services/validation.ts';
 import { USER_SORT_FIELDS, MAX_USERS_PAGE } from '../../services/users/user-management.service.ts';
 import { defineRoute } from '../define-route.ts';
+import { actingTenantHeader as tenantHeader } from '../headers.ts';
 import { roleResponse, userProfile, userProfileV3 } from '../frontegg.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-const tenantHeader = z.object({
-  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
-});
 /** Query-string lists: Frontegg sends comma-separated values. */
 const csv = z
   .string()

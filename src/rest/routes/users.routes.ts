@@ -13,15 +13,11 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
+import { actingTenantHeader as tenantHeader } from '../headers.ts';
 import { createdUserResponse, permissionResponse, roleResponse, tenantResponse, userProfile, userProfileV3, userTenants } from '../frontegg.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-/** Required of vendor tokens; a user token carries its tenant (Frontegg's gateway injects it the same way). */
-export const tenantHeader = z.object({
-  'frontegg-tenant-id': str.optional().describe('The tenant a vendor call acts in; user tokens act in their own tenant'),
-});
-
 const me = (path: string, summary: string, response: (u: UserProfileFieldsFragment) => unknown) =>
   defineRoute({
     service: 'identity',
