@@ -199,5 +199,8 @@ describe('users connection', () => {
     expect(common.data.users.totalCount).toBe(1000);
     const expected = await db.user.findMany({ where: { email: { contains: marker } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 20, select: { id: true } });
     expect(common.data.users.edges.map((e: any) => e.node.id)).toEqual(expected.map((u) => u.id));
+    // Excluding a term keeps users without a name (NULL is not a match).
+    const kept = await t.gql(SEARCH, { first: 1, filter: { searchContains: [`${marker}-1`], searchExcludes: ['no-such-term'] } }, { token: vendor });
+    expect(kept.data.users.totalCount).toBe(116); // -1, -10…-19, -100…-199, -1000…-1004
   });
 });

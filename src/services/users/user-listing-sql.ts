@@ -73,7 +73,8 @@ function source(f: ListingFilter): Source {
     id: raw('u.id'),
     createdAt: raw('u."createdAt"'),
     // Emails are stored lower-cased; names are matched case-insensitively.
-    text: (q) => Prisma.sql`(coalesce(u.email, '') LIKE ${contains(q.toLowerCase())} OR coalesce(u.name, '') ILIKE ${contains(q)})`,
+    // Bare columns, so the trigram indexes on them apply (a NULL email or name matches nothing).
+    text: (q) => Prisma.sql`(u.email LIKE ${contains(q.toLowerCase())} OR u.name ILIKE ${contains(q)})`,
     fuzzy: (q) => Prisma.sql`${q} <% u.email OR ${q} <% u.name`,
   };
 }
@@ -107,7 +108,8 @@ function conditions(f: ListingFilter, s: Source): { own: Prisma.Sql[]; user: Pri
     for (const q of f.searchContains ?? []) own.push(s.text(q));
     if (f.searchOptional?.length) own.push(Prisma.sql`(${Prisma.join(f.searchOptional.map(s.text), ' OR ')})`);
   }
-  for (const q of f.searchExcludes ?? []) own.push(Prisma.sql`NOT ${s.text(q)}`);
+  // NULL-safe: a user without a name is not excluded by a term its email lacks.
+  for (const q of f.searchExcludes ?? []) own.push(Prisma.sql`NOT coalesce(${s.text(q)}, false)`);
   return { own, user };
 }
 
