@@ -43,7 +43,11 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
   const clock = o.clock ?? systemClock;
   const { secret, generated } = resolveInstallationSecret(config.secret, config.dataDir);
   const secrets = createSecretBox(secret);
-  const database = await createDatabase(config.databaseUrl, o.database);
+  const database = await createDatabase(config.databaseUrl, {
+    maintenanceIntervalSeconds: config.pgliteMaintenanceSeconds,
+    onMaintenanceError: (e) => logger.warn({ err: e }, 'database maintenance (vacuum/analyze) failed'),
+    ...o.database,
+  });
   try {
     const db = database.prisma;
     const keys = { current: await ensureSigningKeys({ db, secrets, logger }, config.signingAlgorithm) };

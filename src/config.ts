@@ -56,6 +56,8 @@ const EnvSchema = z.object({
   /** Comma-separated origins WebAuthn ceremonies may run on; defaults to the app URL's origin (and the issuer's, if under the RP id). */
   GATEHOUSE_WEBAUTHN_ORIGINS: z.string().optional(),
   GATEHOUSE_WEBAUTHN_RP_NAME: z.string().min(1).default('Gatehouse'),
+  /** Embedded database only: seconds between vacuum/analyze passes (PGlite has no autovacuum); 0 turns them off. */
+  GATEHOUSE_PGLITE_MAINTENANCE_SECONDS: z.coerce.number().int().min(0).default(300),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -66,6 +68,7 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
+  pgliteMaintenanceSeconds: number;
   issuer: string;
   vendorCredential: { clientId: string; secret: string } | null;
   secret: string | null;
@@ -108,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     dataDir,
     databaseUrl: e.DATABASE_URL ?? `pglite:${path.join(dataDir, 'db')}`,
+    pgliteMaintenanceSeconds: e.GATEHOUSE_PGLITE_MAINTENANCE_SECONDS,
     issuer,
     vendorCredential: e.GATEHOUSE_VENDOR_CLIENT_ID
       ? { clientId: e.GATEHOUSE_VENDOR_CLIENT_ID, secret: e.GATEHOUSE_VENDOR_SECRET! }

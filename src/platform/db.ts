@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, type SqlRunner } from './migrate.ts';
+import { maintainTables, scheduleMaintenance, type MaintenanceResult } from './pglite-maintenance.ts';
 import { withPreparedStatements } from './pglite-prepared.ts';
 
 export type { PrismaClient } from '../generated/prisma/client.ts';
@@ -20,6 +21,8 @@ export interface Database {
   appliedMigrations: string[];
   /** Cheap liveness probe for /health. */
   ping(): Promise<boolean>;
+  /** PGlite: one vacuum/analyze pass now (see pglite-maintenance.ts); PostgreSQL has autovacuum and does nothing. */
+  maintain(): Promise<MaintenanceResult>;
   close(): Promise<void>;
 }
 
@@ -30,6 +33,10 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** PGlite only: run Prisma's statements as named prepared statements (default on; off only to measure the difference). */
   preparedStatements?: boolean;
+  /** PGlite only: seconds between vacuum/analyze passes (PGlite has no autovacuum); 0 turns them off. */
+  maintenanceIntervalSeconds?: number;
+  /** Where a failed maintenance pass is reported. */
+  onMaintenanceError?: (e: unknown) => void;
 }
 
 export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//i.test(url);
@@ -65,6 +72,7 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
       kind: 'postgres',
       appliedMigrations,
       ping: () => prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      maintain: async () => ({ vacuumed: [], analyzed: [] }),
       close: () => prisma.$disconnect(),
     };
   }
@@ -90,12 +98,16 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
       appliedMigrations = await applyMigrations(runner);
     }
     const prisma = withQueryLog(new PrismaClient({ adapter: new PrismaPGlite(options.preparedStatements === false ? client : withPreparedStatements(client)), log }), onQuery);
+    const interval = options.maintenanceIntervalSeconds ?? 0;
+    const stopMaintenance = interval > 0 ? scheduleMaintenance(client, interval * 1000, options.onMaintenanceError ?? (() => {})) : async () => {};
     return {
       prisma,
       kind: 'pglite',
       appliedMigrations,
       ping: () => prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      maintain: () => maintainTables(client),
       close: async () => {
+        await stopMaintenance();
         await prisma.$disconnect();
         await client.close();
       },
