@@ -14,6 +14,7 @@ import { createPasswordHasher } from './platform/password.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
 import type { Deps } from './services/deps.ts';
 import { createServices, type Services } from './services/index.ts';
+import { createConfiguredMailer } from './services/mail/mail-config.service.ts';
 import { ensureSigningKeys } from './services/keys/signing-keys.service.ts';
 import { seedDefaultAuthorization } from './services/roles/default-authorization.ts';
 import { ensureVendor, type VendorBootstrap } from './services/vendor/vendor.service.ts';
@@ -61,10 +62,15 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       keys,
       config,
       logger,
-      mailer: o.mailer ?? createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, env: config.env }, logger),
+      // A vendor's stored mail configuration and templates take effect over the environment's mailer.
+      mailer: createConfiguredMailer(
+        { db, secrets, logger },
+        { base: o.mailer ?? createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, env: config.env }, logger), from: config.mail.from },
+      ),
       sms: o.sms ?? createSmsSender({ ...config.sms, env: config.env }, logger),
       vendor: { clientId: vendor.clientId },
     };
+    await deps.mailer.reload?.();
     const services = createServices(deps);
     const yoga = createGraphQLHandler({
       services,

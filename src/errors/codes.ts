@@ -151,6 +151,14 @@ export const ERROR_CODES = {
   username_not_found: spec(404, 'NotFoundError', 'Username not found'),
   job_not_found: spec(404, 'NotFoundError', 'Job not found'),
   job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
+  // vendor mail configuration and templates
+  mail_config_not_found: spec(404, 'NotFoundError', 'Mail configuration not found'),
+  mail_config_invalid: spec(400, 'ValidationError', 'Invalid mail configuration'),
+  mail_provider_unknown: spec(400, 'ValidationError', 'Unknown mail provider; use smtp or sendgrid'),
+  mail_provider_not_supported: spec(501, 'NotImplementedError', 'This mail provider is not supported; use smtp or sendgrid'),
+  mail_template_not_found: spec(404, 'NotFoundError', 'Mail template not found'),
+  mail_template_type_unknown: spec(400, 'ValidationError', 'Unknown mail template type'),
+  mail_template_type_not_supported: spec(501, 'NotImplementedError', 'Gatehouse does not send this type of mail'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

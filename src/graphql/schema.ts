@@ -17,6 +17,7 @@ import './types/phone-number.ts';
 import './types/role.ts';
 import './types/session.ts';
 import './types/sms.ts';
+import './types/mail-config.ts';
 import './types/sms-mfa.ts';
 import './types/tenant.ts';
 import './types/tenant-settings.ts';

@@ -8,6 +8,13 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Overrides the configured default From (a stored mail configuration or template names one). */
+  from?: string | { name: string; address: string };
+  /**
+   * Which Frontegg template this message is the default of, and the values its placeholders
+   * take, so a vendor's stored template of that type can replace subject and body at delivery.
+   */
+  template?: { type: string; vars: Record<string, string> };
 }
 
 export interface Mailer {
@@ -17,6 +24,8 @@ export interface Mailer {
    */
   readonly available: boolean;
   send(message: MailMessage): Promise<void>;
+  /** Re-reads stored delivery settings (a mailer whose transport the vendor can configure). */
+  reload?(): Promise<void>;
 }
 
 /** Keeps messages in memory: development and tests without an SMTP server. */
@@ -36,7 +45,7 @@ export function createMailer(o: MailerOptions, logger: Logger): Mailer {
     return {
       available: true,
       async send(m) {
-        await transport.sendMail({ from: o.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+        await transport.sendMail({ from: m.from ?? o.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
       },
     };
   }
@@ -62,6 +71,32 @@ export function createMemoryMailer(logger?: Logger): MemoryMailer {
       // Subject and recipient only: the body holds a live token.
       logger?.info({ to: m.to, subject: m.subject }, 'mail not configured; message kept in the in-memory outbox');
       outbox.push(m);
+    },
+  };
+}
+
+/** Where a vendor-configured SMTP transport connects (the password comes decrypted from storage). */
+export interface SmtpTarget {
+  host: string;
+  port: number;
+  /** TLS from the first byte (465); otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  /** Refuse to send unless STARTTLS succeeds (providers that take an API key as password). */
+  requireTls?: boolean;
+  auth?: { user: string; pass: string };
+}
+
+/** A mailer over one SMTP transport: an smtp(s):// URL or explicit settings. */
+export function createSmtpMailer(target: string | SmtpTarget, defaultFrom: string): Mailer {
+  const transport = nodemailer.createTransport(
+    typeof target === 'string'
+      ? target
+      : { host: target.host, port: target.port, secure: target.secure, requireTLS: target.requireTls ?? false, ...(target.auth ? { auth: target.auth } : {}) },
+  );
+  return {
+    available: true,
+    async send(m) {
+      await transport.sendMail({ from: m.from ?? defaultFrom, to: m.to, subject: m.subject, text: m.text, html: m.html });
     },
   };
 }

@@ -40,6 +40,7 @@ import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 import { createNodesService } from './nodes/nodes.service.ts';
+import { createMailConfigService } from './mail/mail-config.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -89,6 +90,7 @@ export function createServices(deps: Deps) {
     usernames: createUsernamesService(deps),
     tenantSettings: createTenantSettingsService(deps),
     nodes: createNodesService(deps),
+    mailConfig: createMailConfigService(deps),
   };
 }
 

@@ -9,6 +9,10 @@ export interface ReceivedMail {
   subject: string;
   text: string;
   html: string;
+  /** The From header as written ("Name" <address>). */
+  fromHeader?: string;
+  /** The user the client authenticated as (servers started with `auth`). */
+  authUser?: string;
 }
 
 export interface TestSmtp {
@@ -21,7 +25,8 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(): Promise<TestSmtp> {
+/** With `auth`, the server requires AUTH with exactly these credentials (over plain TCP, as in tests). */
+export async function startSmtp(o: { auth?: { user: string; pass: string } } = {}): Promise<TestSmtp> {
   const messages: ReceivedMail[] = [];
   const taken = new Set<ReceivedMail>();
   const waiters: Array<{ address: string; resolve: (m: ReceivedMail) => void }> = [];
@@ -29,7 +34,12 @@ export async function startSmtp(): Promise<TestSmtp> {
 
   const server = new SMTPServer({
     secure: false,
-    authOptional: true,
+    authOptional: !o.auth,
+    allowInsecureAuth: Boolean(o.auth),
+    onAuth(auth, _session, callback) {
+      if (o.auth && auth.username === o.auth.user && auth.password === o.auth.pass) return callback(null, { user: auth.username });
+      return callback(new Error('Invalid username or password'));
+    },
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
@@ -41,6 +51,8 @@ export async function startSmtp(): Promise<TestSmtp> {
             subject: parsed.subject ?? '',
             text: parsed.text ?? '',
             html: typeof parsed.html === 'string' ? parsed.html : '',
+            fromHeader: parsed.from?.text ?? '',
+            ...(typeof session.user === 'string' ? { authUser: session.user } : {}),
           };
           messages.push(mail);
           const i = waiters.findIndex((w) => addressed(mail, w.address));

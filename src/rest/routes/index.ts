@@ -14,6 +14,7 @@ import { passwordlessRoutes } from './passwordless.routes.ts';
 import { phoneNumberRoutes } from './phone-numbers.routes.ts';
 import { sessionRoutes } from './sessions.routes.ts';
 import { smsRoutes } from './sms.routes.ts';
+import { mailConfigRoutes } from './mail-config.routes.ts';
 import { tenantRoutes } from './tenants.routes.ts';
 import { unlockRoutes } from './unlock.routes.ts';
 import { tenantInviteRoutes } from './tenant-invites.routes.ts';
@@ -47,6 +48,7 @@ export const routes: readonly RouteDefinition[] = [
   ...applicationRoutes,
   ...phoneNumberRoutes,
   ...smsRoutes,
+  ...mailConfigRoutes,
   ...accessTokenRoutes,
   ...identityConfigRoutes,
   ...unlockRoutes,

@@ -69,7 +69,27 @@ const COPY: Record<TemplateType, { subject: string; intro: string; action: strin
   },
 };
 
+/**
+ * The Frontegg template type each Gatehouse mail is the default of: a vendor's stored template of
+ * that type replaces it (src/services/mail/mail-config.service.ts). The sign-up-attempt notice has
+ * no Frontegg counterpart, so it is always the built-in one.
+ */
+const LINK_TEMPLATE_TYPE: Record<TemplateType, string | null> = {
+  ResetPassword: 'ResetPassword',
+  ActivateUser: 'ActivateUser',
+  SignUpAttempt: null,
+  MagicLink: 'MagicLink',
+  InviteToTenant: 'InviteToTenant',
+};
+
+const withTemplate = (m: MailMessage, type: string | null, vars: Record<string, string>): MailMessage =>
+  type ? { ...m, template: { type, vars } } : m;
+
 export function renderTemplate(type: TemplateType, input: TemplateInput): MailMessage {
+  return withTemplate(renderBuiltIn(type, input), LINK_TEMPLATE_TYPE[type], { name: input.name ?? '', email: input.to, redirectURL: input.link });
+}
+
+function renderBuiltIn(type: TemplateType, input: TemplateInput): MailMessage {
   const copy = COPY[type];
   const greeting = input.name ? `Hi ${input.name},` : 'Hi,';
   const validity = input.validForMinutes === undefined ? null : `The link is valid for ${input.validForMinutes} minutes and can be used once.`;
@@ -90,6 +110,10 @@ export function renderTemplate(type: TemplateType, input: TemplateInput): MailMe
  * itself, not a link.
  */
 export function renderLoginCodeTemplate(input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {
+  return withTemplate(renderLoginCodeBuiltIn(input), 'OTC', { name: input.name ?? '', email: input.to, code: input.code });
+}
+
+function renderLoginCodeBuiltIn(input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {
   const greeting = input.name ? `Hi ${input.name},` : 'Hi,';
   const intro = 'Someone asked to log in to your account. If it was you, enter the code below; otherwise ignore this email.';
   const validity = `The code is valid for ${input.validForMinutes} minutes and can be used once.`;
@@ -127,7 +151,18 @@ const CODE_COPY = {
   },
 } as const;
 
+const CODE_TEMPLATE_TYPE: Record<keyof typeof CODE_COPY, string> = {
+  EmailChange: 'VerifyNewEmail',
+  MfaCode: 'MFAOTC',
+  ActivateUser: 'ActivateUserWithCode',
+  InviteToTenant: 'InviteToTenantWithCode',
+};
+
 export function renderCodeTemplate(type: keyof typeof CODE_COPY, input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {
+  return withTemplate(renderCodeBuiltIn(type, input), CODE_TEMPLATE_TYPE[type], { name: input.name ?? '', email: input.to, code: input.code });
+}
+
+function renderCodeBuiltIn(type: keyof typeof CODE_COPY, input: { to: string; name: string | null; code: string; validForMinutes: number }): MailMessage {
   const copy = CODE_COPY[type];
   const greeting = input.name ? `Hi ${input.name},` : 'Hi,';
   const validity = `The code is valid for ${input.validForMinutes} minutes and can be used once.`;
@@ -141,4 +176,40 @@ export function renderCodeTemplate(type: keyof typeof CODE_COPY, input: { to: st
     '</body></html>',
   ].join('\n');
   return { to: input.to, subject: copy.subject, text, html };
+}
+
+/**
+ * The built-in mail of a Frontegg template type, written as a template with Frontegg's
+ * placeholders ({{name}}, {{redirectURL}}, {{code}}): what GET /configs/{type}/default answers and
+ * what a stored template of that type starts from when it gives no subject or body. Null for the
+ * types Gatehouse never sends.
+ */
+export function defaultMailTemplate(fronteggType: string): { subject: string; htmlTemplate: string } | null {
+  const page = (lines: string[]) => ['<!doctype html><html><body>', '<p>Hi {{name}},</p>', ...lines, '</body></html>'].join('\n');
+  const linkType = (Object.keys(LINK_TEMPLATE_TYPE) as TemplateType[]).find((k) => LINK_TEMPLATE_TYPE[k] === fronteggType);
+  if (linkType) {
+    const copy = COPY[linkType];
+    return { subject: copy.subject, htmlTemplate: page([`<p>${escapeHtml(copy.intro)}</p>`, `<p><a href="{{redirectURL}}">${escapeHtml(copy.action)}</a></p>`]) };
+  }
+  const codeType = (Object.keys(CODE_TEMPLATE_TYPE) as Array<keyof typeof CODE_COPY>).find((k) => CODE_TEMPLATE_TYPE[k] === fronteggType);
+  if (codeType) {
+    const copy = CODE_COPY[codeType];
+    return { subject: copy.subject, htmlTemplate: page([`<p>${escapeHtml(copy.intro)}</p>`, '<p>Code: <strong>{{code}}</strong></p>']) };
+  }
+  if (fronteggType === 'OTC') {
+    return {
+      subject: 'Your login code',
+      htmlTemplate: page([`<p>${escapeHtml('Someone asked to log in to your account. If it was you, enter the code below; otherwise ignore this email.')}</p>`, '<p>Login code: <strong>{{code}}</strong></p>']),
+    };
+  }
+  if (fronteggType === 'UnlockUser') {
+    return {
+      subject: 'Your account was locked',
+      htmlTemplate: page([
+        `<p>${escapeHtml('Your account was locked after too many failed login attempts. If it was you, follow the link below to unlock it; if not, consider resetting your password.')}</p>`,
+        '<p><a href="{{redirectURL}}">Unlock account</a></p>',
+      ]),
+    };
+  }
+  return null;
 }

@@ -26,6 +26,8 @@ function unlockMessage(to: string, name: string | null, link: string) {
   return {
     to,
     subject: 'Your account was locked',
+    // A vendor's stored UnlockUser template replaces this one at delivery.
+    template: { type: 'UnlockUser', vars: { name: name ?? '', email: to, redirectURL: link } },
     text: [greeting, '', intro, '', `Unlock account: ${link}`, '', validity, ''].join('\n'),
     html: [
       '<!doctype html><html><body>',
