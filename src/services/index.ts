@@ -40,11 +40,13 @@ import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 import { createNodesService } from './nodes/nodes.service.ts';
+import { createRestrictionsService } from './policies/restrictions.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
   const tokens = createTokenIssuer(deps);
-  const auth = createAuthService({ ...deps, sessions, tokens });
+  const restrictions = createRestrictionsService(deps);
+  const auth = createAuthService({ ...deps, sessions, tokens, ipRestrictions: restrictions.ipGuard });
   const mfa = createMfaService(deps);
   return {
     auth,
@@ -89,6 +91,7 @@ export function createServices(deps: Deps) {
     usernames: createUsernamesService(deps),
     tenantSettings: createTenantSettingsService(deps),
     nodes: createNodesService(deps),
+    restrictions,
   };
 }
 
