@@ -254,7 +254,15 @@ export function createRestrictionsService(deps: RestrictionDeps) {
     async createIp(tenantId: string, raw: z.input<typeof CreateIpInput>) {
       const input = parseInput(CreateIpInput, raw);
       const row = await db.restrictionEntry.create({
-        data: { kind: 'IP', tenantId, value: input.ip, strategy: input.strategy, description: input.description ?? null, isActive: input.isActive ?? true },
+        data: {
+          kind: 'IP',
+          tenantId,
+          value: input.ip,
+          strategy: input.strategy,
+          description: input.description ?? null,
+          isActive: input.isActive ?? true,
+          createdAt: clock.now(),
+        },
         select: entrySelect,
       });
       invalidateIp();
@@ -328,7 +336,7 @@ export function createRestrictionsService(deps: RestrictionDeps) {
     async createDomain(raw: z.input<typeof CreateDomainInput>) {
       const input = parseInput(CreateDomainInput, raw);
       const row = await db.restrictionEntry.create({
-        data: { kind: 'EMAIL_DOMAIN', tenantId: null, value: input.domain, strategy: input.type },
+        data: { kind: 'EMAIL_DOMAIN', tenantId: null, value: input.domain, strategy: input.type, createdAt: clock.now() },
         select: entrySelect,
       });
       return view(row);
