@@ -75,6 +75,8 @@ export const ERROR_CODES = {
   // authorization
   auth_forbidden: spec(403, 'ForbiddenError', 'Insufficient permissions'),
   auth_vendor_only: spec(403, 'ForbiddenError', 'This action requires a vendor token'),
+  auth_ip_restricted: spec(403, 'ForbiddenError', 'Access from your IP address is restricted for this account'),
+  email_domain_restricted: spec(403, 'ForbiddenError', 'Email domain is not allowed'),
   user_locked: spec(403, 'UserLockedError', 'User is locked'),
   user_not_verified: spec(403, 'ForbiddenError', 'User is not verified'),
   mfa_strategy_disabled: spec(403, 'ForbiddenError', 'This MFA method is not enabled'),
@@ -150,6 +152,7 @@ export const ERROR_CODES = {
   username_exists: spec(409, 'ConflictError', 'This username is already taken'),
   username_not_found: spec(404, 'NotFoundError', 'Username not found'),
   job_not_found: spec(404, 'NotFoundError', 'Job not found'),
+  restriction_not_found: spec(404, 'NotFoundError', 'Restriction not found'),
   job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
   // vendor mail configuration and templates
   mail_config_not_found: spec(404, 'NotFoundError', 'Mail configuration not found'),

@@ -33,5 +33,6 @@ import './types/user-emails.ts';
 import './types/usernames.ts';
 import './types/sub-tenant-user.ts';
 import './types/node.ts';
+import './types/restrictions.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

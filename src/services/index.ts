@@ -41,11 +41,13 @@ import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 import { createNodesService } from './nodes/nodes.service.ts';
 import { createMailConfigService } from './mail/mail-config.service.ts';
+import { createRestrictionsService } from './policies/restrictions.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
   const tokens = createTokenIssuer(deps);
-  const auth = createAuthService({ ...deps, sessions, tokens });
+  const restrictions = createRestrictionsService(deps);
+  const auth = createAuthService({ ...deps, sessions, tokens, ipRestrictions: restrictions.ipGuard });
   const mfa = createMfaService(deps);
   return {
     auth,
@@ -91,6 +93,7 @@ export function createServices(deps: Deps) {
     tenantSettings: createTenantSettingsService(deps),
     nodes: createNodesService(deps),
     mailConfig: createMailConfigService(deps),
+    restrictions,
   };
 }
 

@@ -135,7 +135,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const token = input?.refreshToken ?? ctx.refreshCookie.read();
       try {
-        return withCookie(ctx, await ctx.services.auth.refresh(token, input?.tenantId));
+        return withCookie(ctx, await ctx.services.auth.refresh(token, input?.tenantId, ctx.client));
       } catch (error) {
         ctx.refreshCookie.clear();
         throw error;

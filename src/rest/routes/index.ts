@@ -29,6 +29,7 @@ import { userEmailRoutes } from './user-emails.routes.ts';
 import { usernameRoutes } from './usernames.routes.ts';
 import { tenantSettingsRoutes } from './tenant-settings.routes.ts';
 import { subTenantUserRoutes } from './sub-tenant-users.routes.ts';
+import { restrictionRoutes } from './restrictions.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -62,4 +63,5 @@ export const routes: readonly RouteDefinition[] = [
   ...usernameRoutes,
   ...tenantSettingsRoutes,
   ...subTenantUserRoutes,
+  ...restrictionRoutes,
 ];

@@ -22,6 +22,7 @@ import type { ClientInfo, SessionStore } from './sessions.service.ts';
 import { answerDuplicateSignUp } from './signup-enumeration.ts';
 import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
+import type { IpRestrictionGuard } from '../policies/restrictions.service.ts';
 
 export type Principal =
   | { kind: 'anonymous' }
@@ -90,6 +91,8 @@ const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSch
 type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger'> & {
   sessions: SessionStore;
   tokens: TokenIssuer;
+  /** IP restrictions of the tenant a session starts or refreshes into (in-process cache: no statement). */
+  ipRestrictions?: IpRestrictionGuard;
 };
 
 export function createAuthService(deps: AuthDeps) {
@@ -187,6 +190,7 @@ export function createAuthService(deps: AuthDeps) {
   async function startSession(u: LoginUser, client: ClientInfo): Promise<AuthResult> {
     const now = clock.now();
     const tenantId = pickTenant(u, now);
+    await deps.ipRestrictions?.assertAllowed(tenantId, client.ipAddress);
     // One statement starts the session (and its login bookkeeping) and reads the tenant's authorization.
     const started = await sessions.start<TenantAuthorization>(u.id, tenantId, client, {
       now,
@@ -232,7 +236,7 @@ export function createAuthService(deps: AuthDeps) {
       return startSession(user, client);
     },
 
-    async refresh(refreshToken: string | null | undefined, requestedTenantId?: string | null) {
+    async refresh(refreshToken: string | null | undefined, requestedTenantId?: string | null, client: ClientInfo = {}) {
       if (!refreshToken || refreshToken.length > 512) fail('auth_refresh_token_invalid');
       const now = clock.now();
       // The refresh read brings the user and their authorization in the session's tenant, so the
@@ -247,7 +251,9 @@ export function createAuthService(deps: AuthDeps) {
           user = s.extra?.user ? loginUserFromJson(s.extra.user) : null;
           if (!user || user.lockedAt) fail('auth_refresh_token_invalid');
           sessionTenant = { id: s.tenantId, authz: s.extra?.authz ?? null };
-          return pickTenant(user, now, requestedTenantId ?? null);
+          const tenantId = pickTenant(user, now, requestedTenantId ?? null);
+          // Before the rotation: a refused address leaves the token unused.
+          return deps.ipRestrictions ? deps.ipRestrictions.assertAllowed(tenantId, client.ipAddress).then(() => tenantId) : tenantId;
         },
         { now, extra },
       );

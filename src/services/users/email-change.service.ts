@@ -3,6 +3,7 @@
 // swaps the email and marks it verified. The request answers the same whether or not the address
 // is taken (the code goes to that mailbox, so only its owner could learn more); a taken address
 // fails at verification with user_already_exists and nothing written.
+import { assertEmailDomainAllowedIn } from '../policies/restrictions.service.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma } from '../../platform/db.ts';
@@ -33,6 +34,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
     async request(raw: { userId: string; email: string }) {
       const input = parseInput(RequestInput, raw);
       assertMailAvailable(deps);
+      await assertEmailDomainAllowedIn(db, input.email);
       const user = await db.user.findUnique({ where: { id: input.userId }, select: { id: true, name: true } });
       if (!user) fail('user_not_found');
       const code = randomDigits(6);

@@ -11,6 +11,7 @@
 //   they do not control). Making it primary swaps it with User.email in one transaction: the old
 //   primary becomes an additional address, keeping its verification state.
 // - Scopes: null = the vendor (any user); a tenant id = only users of that tenant.
+import { assertEmailDomainAllowedIn } from '../policies/restrictions.service.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits } from '../../platform/crypto.ts';
@@ -84,6 +85,7 @@ export function createUserEmailsService(deps: UserEmailDeps) {
 
   /** Inserts the address for the user; taken anywhere (primary or additional) is a conflict. */
   async function insert(userId: string, email: string, verifiedAt: Date | null) {
+    await assertEmailDomainAllowedIn(db, email);
     const taken = await db.user.findUnique({ where: { email }, select: { id: true } });
     if (taken) fail('user_email_exists');
     if ((await db.userEmail.count({ where: { userId } })) >= MAX_USER_EMAILS) fail('validation_failed', `A user may hold at most ${MAX_USER_EMAILS} additional emails`);

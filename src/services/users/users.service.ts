@@ -1,5 +1,6 @@
 // Users and their memberships. One createUser serves sign-up, vendor creation, tenant
 // creation and (later) SSO provisioning and imports.
+import { assertEmailDomainAllowedIn } from '../policies/restrictions.service.ts';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
@@ -58,6 +59,9 @@ export async function createUserIn(
   o: { firstUser?: boolean } = {},
 ) {
   const input = parseInput(CreateUserInput, raw);
+  // The vendor's email-domain restrictions: every path that creates an account or adds an
+  // address to a tenant comes through here (sign-up, vendor creation, invitations, sub-tenants).
+  await assertEmailDomainAllowedIn(tx, input.email);
   const now = deps.clock.now();
   const tenant = await tx.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } });
   if (!tenant) fail('tenant_not_found');
