@@ -151,6 +151,8 @@ export const ERROR_CODES = {
   username_not_found: spec(404, 'NotFoundError', 'Username not found'),
   job_not_found: spec(404, 'NotFoundError', 'Job not found'),
   job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
+  // user migration
+  migration_password_hash_invalid: spec(400, 'ValidationError', 'Invalid password hash'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 
