@@ -276,3 +276,24 @@ describe('bulk migration', () => {
     expect((await t.rest('GET', `${M}/v1/local/bulk/status/00000000-0000-0000-0000-000000000000`, { token: vendor })).status).toBe(404);
   });
 });
+
+describe('shutdown', () => {
+  it('waits for running migrations, leaves none in progress, and takes no new ones', async () => {
+    const t2 = await startGatehouse();
+    try {
+      const v = await t2.vendorToken();
+      const tenant = (await signUp(t2)).tenantId;
+      const users = Array.from({ length: 20 }, () => ({ tenantId: tenant, email: uniqueEmail('drain'), passwordHash: BCRYPT_2B, passwordHashType: 'bcrypt' }));
+      const r = await t2.rest('POST', `${M}/v1/local/bulk`, { token: v, body: { users } });
+      expect(r.status).toBe(202);
+      await t2.services.migrations.drain();
+      const job = await t2.deps.db.job.findUniqueOrThrow({ where: { id: r.body.migrationId } });
+      expect(['COMPLETED', 'FAILED']).toContain(job.status);
+      expect(job.completedAt).not.toBeNull();
+      const late = await t2.rest('POST', `${M}/v1/local/bulk`, { token: v, body: { users: users.slice(0, 1) } });
+      expect(late.status).toBe(503);
+    } finally {
+      await t2.close();
+    }
+  });
+});
