@@ -90,6 +90,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
     // close() first waits for background jobs (bulk invites): they must not write to a closed database.
     const close = async () => {
       await services.bulkInvites.drain();
+      await services.migrations.drain();
       await database.close();
     };
     return { app, services, deps, database, vendor, generatedSecret: generated, close };

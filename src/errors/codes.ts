@@ -162,6 +162,8 @@ export const ERROR_CODES = {
   mail_template_not_found: spec(404, 'NotFoundError', 'Mail template not found'),
   mail_template_type_unknown: spec(400, 'ValidationError', 'Unknown mail template type'),
   mail_template_type_not_supported: spec(501, 'NotImplementedError', 'Gatehouse does not send this type of mail'),
+  // user migration
+  migration_password_hash_invalid: spec(400, 'ValidationError', 'Invalid password hash'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

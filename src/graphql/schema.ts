@@ -29,6 +29,7 @@ import './types/group.ts';
 import './types/application.ts';
 import './types/webauthn.ts';
 import './types/bulk-invite.ts';
+import './types/migration.ts';
 import './types/user-emails.ts';
 import './types/usernames.ts';
 import './types/sub-tenant-user.ts';

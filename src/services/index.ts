@@ -35,6 +35,7 @@ import { createTenantSettingsService } from './tenants/tenant-settings.service.t
 import { createUserManagementService } from './users/user-management.service.ts';
 import { createSubTenantUsersService } from './users/sub-tenant-users.service.ts';
 import { createBulkInvitesService } from './users/bulk-invites.service.ts';
+import { createMigrationsService } from './users/migrations.service.ts';
 import { createUserEmailsService } from './users/user-emails.service.ts';
 import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
@@ -94,6 +95,7 @@ export function createServices(deps: Deps) {
     nodes: createNodesService(deps),
     mailConfig: createMailConfigService(deps),
     restrictions,
+    migrations: createMigrationsService(deps),
   };
 }
 

@@ -30,6 +30,7 @@ import { usernameRoutes } from './usernames.routes.ts';
 import { tenantSettingsRoutes } from './tenant-settings.routes.ts';
 import { subTenantUserRoutes } from './sub-tenant-users.routes.ts';
 import { restrictionRoutes } from './restrictions.routes.ts';
+import { migrationRoutes } from './migrations.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -64,4 +65,5 @@ export const routes: readonly RouteDefinition[] = [
   ...tenantSettingsRoutes,
   ...subTenantUserRoutes,
   ...restrictionRoutes,
+  ...migrationRoutes,
 ];

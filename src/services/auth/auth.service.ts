@@ -16,6 +16,7 @@ import { createTenantIn } from '../tenants/tenants.service.ts';
 import { consumeTenantInviteIn, joinTenantByInvite } from '../tenants/tenant-invites.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
 import { sendActivationEmail } from '../users/activation.service.ts';
+import { verifyStoredPassword } from '../users/imported-passwords.ts';
 import { createUserIn } from '../users/users.service.ts';
 import { emailSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
 import type { ClientInfo, SessionStore } from './sessions.service.ts';
@@ -202,7 +203,8 @@ export function createAuthService(deps: AuthDeps) {
   /** Checks the password; unknown users cost one dummy verification so timing does not tell them apart. */
   async function checkPassword(where: { email: string } | { username: string }, password: string) {
     const found = await readLoginUser(where);
-    const ok = await hasher.verify(found?.passwordHash ?? null, password);
+    // Imported (migrated) hashes are verified with their own algorithm and upgraded to argon2id.
+    const ok = await verifyStoredPassword(deps, found?.user.id ?? null, found?.passwordHash ?? null, password);
     if (!ok || !found) {
       // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
       const counted = await recordFailedPassword(db, where, clock.now());

@@ -1,0 +1,218 @@
+// User migration (Frontegg: POST /migrations/v1/local, /v1/local/bulk, /v2/local/bulk and the bulk
+// status route): vendor-only imports of users from another system, with their password hashes.
+//
+// - A migrated user is a NEW account: an address already held (as User.email or an additional
+//   UserEmail) is user_already_exists (409), unlike createUser which adds an existing user to the
+//   tenant; an import must never attach someone else's account.
+// - The foreign hash is validated at import (malformed → 400) and stored self-describing in
+//   PasswordCredential.hash; the first successful login verifies it and upgrades it to argon2id
+//   (see imported-passwords.ts).
+// - Bulk imports run as a background job exactly like bulk invites (Job row, in-memory worker,
+//   per-user results, drained at shutdown): each user goes through the same migrateOne as the
+//   single route, and one failing user never stops the others. The Job row holds no hashes.
+// - Not imported (refused, never silently dropped): authenticator-app MFA secrets and MFA phone
+//   enrolment.
+import { z } from 'zod';
+import { DomainError, fail } from '../../errors/domain-errors.ts';
+import type { Prisma } from '../../platform/db.ts';
+import { ImportedHashFormatError, encodeImportedHash, parseImportedHash } from '../../platform/imported-passwords.ts';
+import type { Deps } from '../deps.ts';
+import { emailSchema, idSchema, parseInput } from '../validation.ts';
+import { createUserIn } from './users.service.ts';
+
+export const MIGRATION_JOB_KIND = 'users.migration';
+/** Users per bulk request: bounds the memory a job holds and the time it runs. */
+export const MAX_MIGRATION_USERS = 500;
+/** Additional addresses per migrated user (v2), as the user emails feature allows. */
+const MAX_EXTRA_EMAILS = 20;
+
+const MigrateUserInput = z
+  .object({
+    tenantId: idSchema,
+    email: z.string().nullish(),
+    username: z.string().nullish(),
+    name: z.string().nullish(),
+    profilePictureUrl: z.string().nullish(),
+    phoneNumber: z.string().nullish(),
+    // A plain string (not an enum) so GraphQL passes it through; checked in migrateOne.
+    phoneNumberType: z.string().nullish(),
+    provider: z.string().nullish(),
+    metadata: z.unknown().optional(),
+    vendorMetadata: z.unknown().optional(),
+    roleIds: z.array(idSchema).max(100).nullish(),
+    externalId: z.string().nullish(),
+    verified: z.boolean().nullish(),
+    passwordHash: z.string().max(1024).nullish(),
+    passwordHashType: z.string().max(32).nullish(),
+    passwordHashConfig: z.string().max(2048).nullish(),
+    authenticatorAppMfaSecret: z.string().nullish(),
+    /** v2: additional addresses; the primary one is `email`. */
+    additionalEmails: z.array(z.object({ email: emailSchema, verified: z.boolean().nullish() })).max(MAX_EXTRA_EMAILS).nullish(),
+  })
+  .passthrough();
+export type MigrateUserInput = z.input<typeof MigrateUserInput>;
+
+const BulkInput = z.object({
+  users: z
+    .array(z.object({}).passthrough())
+    .min(1, 'users must not be empty')
+    .max(MAX_MIGRATION_USERS, `at most ${MAX_MIGRATION_USERS} users per request`),
+});
+
+export interface MigrationResult {
+  total: number;
+  processed: number;
+  succeeded: Array<{ email: string | null; userId: string }>;
+  failed: Array<{ email: string | null; errorCode: string; message: string }>;
+}
+
+type MigrationDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'logger'>;
+
+export function createMigrationsService(deps: MigrationDeps) {
+  const { db, clock, logger } = deps;
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+
+  const json = (r: MigrationResult) => r as unknown as Prisma.InputJsonObject;
+
+  /** Validates and stores one user (its own transaction). */
+  async function migrateOne(raw: MigrateUserInput): Promise<{ userId: string }> {
+    const input = parseInput(MigrateUserInput, raw);
+    if (input.authenticatorAppMfaSecret) fail('feature_not_implemented', 'Importing authenticator app MFA secrets is not supported');
+    if (input.phoneNumberType && !['auth', 'mfa'].includes(input.phoneNumberType)) fail('validation_failed', 'phoneNumberType: must be auth or mfa');
+    if (input.phoneNumberType === 'mfa') fail('feature_not_implemented', 'Importing MFA phone numbers is not supported; use phoneNumberType auth');
+    let storedHash: string | null = null;
+    if (input.passwordHash || input.passwordHashType) {
+      if (!input.passwordHash || !input.passwordHashType) fail('migration_password_hash_invalid', 'passwordHash and passwordHashType must be given together');
+      try {
+        storedHash = encodeImportedHash(parseImportedHash(input.passwordHashType, input.passwordHash, input.passwordHashConfig));
+      } catch (e) {
+        if (e instanceof ImportedHashFormatError) fail('migration_password_hash_invalid', e.message);
+        throw e;
+      }
+    }
+    const email = input.email ? parseInput(emailSchema, input.email) : null;
+    const extra = (input.additionalEmails ?? []).filter((e) => e.email !== email);
+    const addresses = [...(email ? [email] : []), ...extra.map((e) => e.email)];
+    if (new Set(addresses).size !== addresses.length) fail('validation_failed', 'emails must be distinct');
+    const now = clock.now();
+    return db.$transaction(async (tx) => {
+      if (addresses.length) {
+        const taken =
+          (await tx.user.findFirst({ where: { email: { in: addresses } }, select: { id: true } })) ??
+          (await tx.userEmail.findFirst({ where: { email: { in: addresses } }, select: { id: true } }));
+        if (taken) fail('user_already_exists');
+      }
+      // The same creation path as every other user (roles, membership, field rules); a race on
+      // the address ends in the unique index (user_already_exists) there.
+      const { userId, created } = await createUserIn(tx, deps, {
+        tenantId: input.tenantId,
+        email,
+        username: input.username,
+        name: input.name,
+        profilePictureUrl: input.profilePictureUrl,
+        phoneNumber: input.phoneNumber,
+        provider: input.provider as never,
+        metadata: input.metadata as never,
+        vendorMetadata: input.vendorMetadata as never,
+        roleIds: input.roleIds,
+        externalId: input.externalId,
+        verified: input.verified,
+      });
+      if (!created) fail('user_already_exists');
+      if (storedHash) await tx.passwordCredential.create({ data: { userId, hash: storedHash, changedAt: now } });
+      if (extra.length) {
+        try {
+          await tx.userEmail.createMany({ data: extra.map((e) => ({ userId, email: e.email, verifiedAt: e.verified ? now : null })) });
+        } catch {
+          fail('user_already_exists');
+        }
+      }
+      return { userId };
+    });
+  }
+
+  const emailOf = (u: Record<string, unknown>) => (typeof u.email === 'string' ? u.email : null);
+
+  async function run(jobId: string, users: MigrateUserInput[]) {
+    const result: MigrationResult = { total: users.length, processed: 0, succeeded: [], failed: [] };
+    try {
+      await db.job.update({ where: { id: jobId }, data: { status: 'IN_PROGRESS' } });
+      for (const u of users) {
+        if (stopping) break;
+        const email = emailOf(u);
+        try {
+          const { userId } = await migrateOne(u);
+          result.succeeded.push({ email, userId });
+        } catch (e) {
+          // Domain failures are the caller's data (duplicate, bad hash, unknown role…); anything
+          // else is ours: logged with detail, reported generically.
+          if (e instanceof DomainError) result.failed.push({ email, errorCode: e.code, message: e.message });
+          else {
+            logger.error({ err: e, jobId }, 'user migration: migrating a user failed');
+            result.failed.push({ email, errorCode: 'internal_error', message: 'Internal server error' });
+          }
+        }
+        result.processed++;
+        await db.job.update({ where: { id: jobId }, data: { result: json(result) } });
+      }
+      const interrupted = result.processed < result.total;
+      for (const u of users.slice(result.processed)) {
+        result.failed.push({ email: emailOf(u), errorCode: 'job_shutting_down', message: 'Not processed: the server shut down' });
+      }
+      const failed = interrupted || (result.succeeded.length === 0 && result.failed.length > 0);
+      await db.job.update({
+        where: { id: jobId },
+        data: {
+          status: failed ? 'FAILED' : 'COMPLETED',
+          result: json(result),
+          error: interrupted ? 'interrupted by shutdown' : failed ? 'no user could be migrated' : null,
+          completedAt: clock.now(),
+        },
+      });
+    } catch (e) {
+      logger.error({ err: e, jobId }, 'user migration job failed');
+      await db.job
+        .update({ where: { id: jobId }, data: { status: 'FAILED', result: json(result), error: 'internal error', completedAt: clock.now() } })
+        .catch((err: unknown) => logger.error({ err, jobId }, 'user migration: recording the failure failed'));
+    }
+  }
+
+  return {
+    /** Migrates one user; answers its id. */
+    migrate: migrateOne,
+
+    /** Records the job and starts the worker; answers at once with the job (PENDING). */
+    async startBulk(raw: { users: MigrateUserInput[] }) {
+      const input = parseInput(BulkInput, raw);
+      if (stopping) fail('job_shutting_down');
+      const users = input.users as MigrateUserInput[];
+      const job = await db.job.create({
+        data: {
+          kind: MIGRATION_JOB_KIND,
+          tenantId: null,
+          // Emails only: hashes stay in the worker's memory.
+          input: { emails: users.map((u) => emailOf(u)) },
+          result: json({ total: users.length, processed: 0, succeeded: [], failed: [] }),
+        },
+      });
+      const p: Promise<void> = run(job.id, users).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      return job;
+    },
+
+    async status(rawId: string) {
+      const id = parseInput(idSchema, rawId);
+      const job = await db.job.findFirst({ where: { id, kind: MIGRATION_JOB_KIND } });
+      return job ?? fail('job_not_found');
+    },
+
+    /** Stops taking jobs and waits for the running ones (called by the app's close). */
+    async drain() {
+      stopping = true;
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
+
+export type MigrationsService = ReturnType<typeof createMigrationsService>;
