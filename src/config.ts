@@ -1,6 +1,7 @@
 // The only reader of process.env: parsed once, typed, failing fast with every problem listed.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CAPTCHA_VERIFY_URL } from './platform/captcha.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -56,6 +57,8 @@ const EnvSchema = z.object({
   /** Comma-separated origins WebAuthn ceremonies may run on; defaults to the app URL's origin (and the issuer's, if under the RP id). */
   GATEHOUSE_WEBAUTHN_ORIGINS: z.string().optional(),
   GATEHOUSE_WEBAUTHN_RP_NAME: z.string().min(1).default('Gatehouse'),
+  /** Where reCAPTCHA tokens are verified (form POST secret, response, remoteip); Google's siteverify by default. */
+  GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -84,6 +87,7 @@ export interface Config {
   appUrl: string;
   sms: { url: string | null; token: string | null; from: string | null };
   webauthn: { rpId: string; rpName: string; origins: string[] };
+  captcha: { verifyUrl: string };
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appUrl: (e.GATEHOUSE_APP_URL ?? issuer).replace(/\/+$/, ''),
     sms: { url: e.GATEHOUSE_SMS_URL ?? null, token: e.GATEHOUSE_SMS_TOKEN ?? null, from: e.GATEHOUSE_SMS_FROM ?? null },
     webauthn: webauthnConfig(e, issuer),
+    captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
   };
 }
 

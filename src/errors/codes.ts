@@ -151,6 +151,11 @@ export const ERROR_CODES = {
   username_not_found: spec(404, 'NotFoundError', 'Username not found'),
   job_not_found: spec(404, 'NotFoundError', 'Job not found'),
   job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
+  // captcha, password rotation (expiration)
+  captcha_failed: spec(400, 'InvalidTokenError', 'Captcha verification failed'),
+  captcha_policy_not_found: spec(404, 'NotFoundError', 'Captcha policy not found'),
+  captcha_policy_already_exists: spec(409, 'ConflictError', 'Captcha policy already exists. Use the Update Captcha Policy API.'),
+  password_rotation_not_found: spec(404, 'NotFoundError', 'Password rotation configuration not found'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -32,5 +32,6 @@ import './types/user-emails.ts';
 import './types/usernames.ts';
 import './types/sub-tenant-user.ts';
 import './types/node.ts';
+import './types/config-policies.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -40,6 +40,9 @@ import { createUsernamesService } from './users/usernames.service.ts';
 import { createVendorService } from './vendor/vendor.service.ts';
 import { createIdentityConfigService } from './vendor/identity-config.service.ts';
 import { createNodesService } from './nodes/nodes.service.ts';
+import { createPasswordRotationService } from './policies/password-rotation.service.ts';
+import { createCaptchaPolicyService } from './policies/captcha-policy.service.ts';
+import { createDelegationService } from './vendor/delegation.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -89,6 +92,9 @@ export function createServices(deps: Deps) {
     usernames: createUsernamesService(deps),
     tenantSettings: createTenantSettingsService(deps),
     nodes: createNodesService(deps),
+    passwordRotation: createPasswordRotationService(deps),
+    captchaPolicy: createCaptchaPolicyService(deps),
+    delegation: createDelegationService(deps),
   };
 }
 

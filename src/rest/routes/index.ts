@@ -28,6 +28,7 @@ import { userEmailRoutes } from './user-emails.routes.ts';
 import { usernameRoutes } from './usernames.routes.ts';
 import { tenantSettingsRoutes } from './tenant-settings.routes.ts';
 import { subTenantUserRoutes } from './sub-tenant-users.routes.ts';
+import { configPolicyRoutes } from './config-policies.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -60,4 +61,5 @@ export const routes: readonly RouteDefinition[] = [
   ...usernameRoutes,
   ...tenantSettingsRoutes,
   ...subTenantUserRoutes,
+  ...configPolicyRoutes,
 ];
