@@ -5,6 +5,7 @@ import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import { createGraphQLHandler } from './graphql/yoga.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
+import { createHttpCaptchaVerifier, type CaptchaVerifier } from './platform/captcha.ts';
 import { createSecretBox } from './platform/crypto.ts';
 import { createDatabase, type Database, type DatabaseOptions } from './platform/db.ts';
 import { resolveInstallationSecret } from './platform/installation-secret.ts';
@@ -37,6 +38,8 @@ export interface BootstrapOptions {
   mailer?: Mailer;
   /** Replaces the SMS sender built from config (tests). */
   sms?: SmsSender;
+  /** Replaces the reCAPTCHA verifier built from config (tests). */
+  captcha?: CaptchaVerifier;
 }
 
 export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
@@ -68,6 +71,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
         { base: o.mailer ?? createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, env: config.env }, logger), from: config.mail.from },
       ),
       sms: o.sms ?? createSmsSender({ ...config.sms, env: config.env }, logger),
+      captcha: o.captcha ?? createHttpCaptchaVerifier({ url: config.captcha.verifyUrl }, logger),
       vendor: { clientId: vendor.clientId },
     };
     await deps.mailer.reload?.();

@@ -1,6 +1,7 @@
 // The only reader of process.env: parsed once, typed, failing fast with every problem listed.
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CAPTCHA_VERIFY_URL } from './platform/captcha.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -58,6 +59,8 @@ const EnvSchema = z.object({
   GATEHOUSE_WEBAUTHN_RP_NAME: z.string().min(1).default('Gatehouse'),
   /** Embedded database only: seconds between vacuum/analyze passes (PGlite has no autovacuum); 0 turns them off. */
   GATEHOUSE_PGLITE_MAINTENANCE_SECONDS: z.coerce.number().int().min(0).default(300),
+  /** Where reCAPTCHA tokens are verified (form POST secret, response, remoteip); Google's siteverify by default. */
+  GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -87,6 +90,7 @@ export interface Config {
   appUrl: string;
   sms: { url: string | null; token: string | null; from: string | null };
   webauthn: { rpId: string; rpName: string; origins: string[] };
+  captcha: { verifyUrl: string };
 }
 
 export class ConfigError extends Error {}
@@ -137,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     appUrl: (e.GATEHOUSE_APP_URL ?? issuer).replace(/\/+$/, ''),
     sms: { url: e.GATEHOUSE_SMS_URL ?? null, token: e.GATEHOUSE_SMS_TOKEN ?? null, from: e.GATEHOUSE_SMS_FROM ?? null },
     webauthn: webauthnConfig(e, issuer),
+    captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
   };
 }
 

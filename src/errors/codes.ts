@@ -164,6 +164,11 @@ export const ERROR_CODES = {
   mail_template_type_not_supported: spec(501, 'NotImplementedError', 'Gatehouse does not send this type of mail'),
   // user migration
   migration_password_hash_invalid: spec(400, 'ValidationError', 'Invalid password hash'),
+  // captcha, password rotation (expiration)
+  captcha_failed: spec(400, 'InvalidTokenError', 'Captcha verification failed'),
+  captcha_policy_not_found: spec(404, 'NotFoundError', 'Captcha policy not found'),
+  captcha_policy_already_exists: spec(409, 'ConflictError', 'Captcha policy already exists. Use the Update Captcha Policy API.'),
+  password_rotation_not_found: spec(404, 'NotFoundError', 'Password rotation configuration not found'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -35,5 +35,6 @@ import './types/usernames.ts';
 import './types/sub-tenant-user.ts';
 import './types/node.ts';
 import './types/restrictions.ts';
+import './types/config-policies.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,6 +1,7 @@
 // What services may use. Factories take a narrow Pick<Deps, …> (kratos, logto Libraries).
 import type { Config } from '../config.ts';
 import type { Clock } from '../platform/clock.ts';
+import type { CaptchaVerifier } from '../platform/captcha.ts';
 import type { SecretBox } from '../platform/crypto.ts';
 import type { PrismaClient } from '../platform/db.ts';
 import type { KeySet } from '../platform/jwt.ts';
@@ -22,6 +23,8 @@ export interface Deps {
   mailer: Mailer;
   /** Outgoing SMS (phone verification, SMS MFA, SMS login and reset codes). */
   sms: SmsSender;
+  /** Checks reCAPTCHA tokens against the provider (captcha policy). */
+  captcha: CaptchaVerifier;
   /** The installation's vendor client id: token audience and refresh-cookie name. */
   vendor: { clientId: string };
 }

@@ -43,6 +43,9 @@ import { createIdentityConfigService } from './vendor/identity-config.service.ts
 import { createNodesService } from './nodes/nodes.service.ts';
 import { createMailConfigService } from './mail/mail-config.service.ts';
 import { createRestrictionsService } from './policies/restrictions.service.ts';
+import { createPasswordRotationService } from './policies/password-rotation.service.ts';
+import { createCaptchaPolicyService } from './policies/captcha-policy.service.ts';
+import { createDelegationService } from './vendor/delegation.service.ts';
 
 export function createServices(deps: Deps) {
   const sessions = createSessionStore(deps);
@@ -96,6 +99,9 @@ export function createServices(deps: Deps) {
     mailConfig: createMailConfigService(deps),
     restrictions,
     migrations: createMigrationsService(deps),
+    passwordRotation: createPasswordRotationService(deps),
+    captchaPolicy: createCaptchaPolicyService(deps),
+    delegation: createDelegationService(deps),
   };
 }
 

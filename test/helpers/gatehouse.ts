@@ -10,6 +10,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createGatehouse, type Gatehouse } from '../../src/bootstrap.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
+import type { CaptchaVerifier } from '../../src/platform/captcha.ts';
 import { ManualClock, type Clock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 
@@ -69,7 +70,7 @@ async function freshPostgresDatabase(base: string): Promise<{ url: string; drop:
   };
 }
 
-export async function startGatehouse(env: Record<string, string> = {}, o: { clock?: Clock } = {}): Promise<TestGatehouse> {
+export async function startGatehouse(env: Record<string, string> = {}, o: { clock?: Clock; captcha?: CaptchaVerifier } = {}): Promise<TestGatehouse> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
   let databaseUrl = 'pglite:memory';
   let drop = async () => {};
@@ -95,6 +96,7 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
   const queries: string[] = [];
   const gh = await createGatehouse(config, {
     clock,
+    captcha: o.captcha,
     logger: createLogger('silent'),
     database: { onQuery: (q) => queries.push(q) },
   });

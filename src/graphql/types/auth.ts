@@ -2,7 +2,7 @@
 // browser using GraphQL gets the same session handling as one using the Frontegg REST paths.
 import { errorTypeMap, wrapOrThrow } from '@pothos/plugin-errors';
 import { DomainError } from '../../errors/domain-errors.ts';
-import type { AuthResult } from '../../services/auth/auth.service.ts';
+import type { AuthResult, PasswordExpiredResult } from '../../services/auth/auth.service.ts';
 import type { MfaChallenge } from '../../services/mfa/mfa.service.ts';
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
@@ -30,14 +30,30 @@ export const withCookie = (ctx: GraphQLContext, r: AuthResult) => {
   return r;
 };
 
+export const PasswordExpired = builder.objectRef<PasswordExpiredResult>('PasswordExpired').implement({
+  description:
+    'The password outlived the password rotation policy: no session. Set a new one through the password reset (userId, resetPasswordToken).',
+  fields: (t) => ({
+    userId: t.exposeID('userId'),
+    userEmail: t.exposeString('userEmail', { nullable: true }),
+    resetPasswordToken: t.exposeString('resetPasswordToken', { description: 'A password reset token (single use, expiring).' }),
+    passwordExpiresIn: t.int({ description: 'Minutes until the password expires: 0, it has.', resolve: () => 0 }),
+  }),
+});
+
 /**
  * A login step's answer as a LoginResult member: a session leaves with the refresh cookie, the
  * MFA step without one, and domain errors become the union's error members.
  */
-export async function loginOutcome(ctx: GraphQLContext, run: () => Promise<AuthResult | MfaChallenge>): Promise<AuthResult | MfaChallenge | DomainError> {
+export async function loginOutcome<R extends AuthResult | MfaChallenge | PasswordExpiredResult>(
+  ctx: GraphQLContext,
+  run: () => Promise<R>,
+): Promise<R | DomainError> {
   try {
     const r = await run();
-    return 'mfaToken' in r ? r : withCookie(ctx, r);
+    if ('mfaToken' in r || 'resetPasswordToken' in r) return r;
+    withCookie(ctx, r as AuthResult);
+    return r;
   } catch (error) {
     return wrapOrThrow(error, MUTATION_ERRORS) as DomainError;
   }
@@ -49,6 +65,7 @@ const LoginInput = builder.inputType('LoginInput', {
     username: t.string({ required: false, description: 'Either email or username.' }),
     password: t.string(),
     invitationToken: t.string({ required: false }),
+    recaptchaToken: t.string({ required: false, description: 'Required while the captcha policy is enabled (unless the email is exempt).' }),
   }),
 });
 
@@ -75,6 +92,24 @@ const SignUpInput = builder.inputType('SignUpInput', {
     metadata: t.field({ type: 'JSONObject', required: false }),
     provider: t.string({ required: false }),
     invitationToken: t.string({ required: false, description: 'A tenant invite token: joins that tenant instead of creating one.' }),
+    recaptchaToken: t.string({ required: false, description: 'Required while the captcha policy is enabled (unless the email is exempt).' }),
+  }),
+});
+
+const UsernameSignUpInput = builder.inputType('UsernameSignUpInput', {
+  description: 'Sign-up identified by username; without an email the user needs a password (no activation email is possible).',
+  fields: (t) => ({
+    username: t.string(),
+    companyName: t.string(),
+    email: t.string({ required: false }),
+    password: t.string({ required: false }),
+    name: t.string({ required: false }),
+    phoneNumber: t.string({ required: false }),
+    profilePictureUrl: t.string({ required: false }),
+    metadata: t.field({ type: 'JSONObject', required: false }),
+    provider: t.string({ required: false }),
+    invitationToken: t.string({ required: false }),
+    recaptchaToken: t.string({ required: false }),
   }),
 });
 
@@ -119,9 +154,20 @@ export const LoginResult = builder.unionType('LoginResult', {
   },
 });
 
+/** Password login's answers: LoginResult's, plus an expired password (password rotation policy). */
+export const PasswordLoginResult = builder.unionType('PasswordLoginResult', {
+  types: [AuthResponse, MfaRequired, PasswordExpired, ...MUTATION_ERRORS],
+  resolveType: (value) => {
+    const errorClass = errorTypeMap.get(value as object);
+    if (errorClass) return errorClass.name;
+    if ('resetPasswordToken' in value) return PasswordExpired;
+    return 'mfaToken' in value ? MfaRequired : AuthResponse;
+  },
+});
+
 builder.mutationFields((t) => ({
   login: t.field({
-    type: LoginResult,
+    type: PasswordLoginResult,
     description:
       'Password login by email or username. Unknown users and wrong passwords answer alike. With a verified authenticator the answer is MfaRequired (no tokens, no cookie).',
     args: { input: t.arg({ type: LoginInput }) },
@@ -160,6 +206,17 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: SignUpInput }) },
     resolve: async (_root, { input }, ctx) => {
       const result = await ctx.services.auth.signUp({ ...input, provider: input.provider as 'local' | null }, ctx.client);
+      if (result.authResponse) ctx.refreshCookie.set(result.authResponse.refreshToken);
+      return result;
+    },
+  }),
+  signUpWithUsername: t.field({
+    type: SignUpPayload,
+    description: 'Sign-up identified by a username (Frontegg character set, stored lower-case): the same rules and answers as signUp.',
+    errors: { types: MUTATION_ERRORS, directResult: true },
+    args: { input: t.arg({ type: UsernameSignUpInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const result = await ctx.services.auth.signUp({ ...input, provider: input.provider as 'local' | null }, ctx.client, { byUsername: true });
       if (result.authResponse) ctx.refreshCookie.set(result.authResponse.refreshToken);
       return result;
     },

@@ -42,11 +42,25 @@ export const authRoutes = [
     }),
     document: RestLoginDocument,
     variables: ({ body }) => ({
-      input: { email: body.email, username: body.username, password: body.password, invitationToken: body.invitationToken },
+      input: {
+        email: body.email,
+        username: body.username,
+        password: body.password,
+        invitationToken: body.invitationToken,
+        recaptchaToken: body.recaptchaToken,
+      },
     }),
     result: (d) => d.login,
-    // Either a session, or (authenticator enrolled) the MFA step: no tokens, no cookie.
-    response: (r) => ('accessToken' in r ? loginResponse(r) : 'mfaToken' in r ? mfaRequiredResponse(r) : r),
+    // A session; the MFA step (authenticator enrolled); or an expired password (a reset token,
+    // Frontegg's resetPasswordToken answer): the last two without tokens or cookie.
+    response: (r) =>
+      'accessToken' in r
+        ? loginResponse(r)
+        : 'mfaToken' in r
+          ? mfaRequiredResponse(r)
+          : 'resetPasswordToken' in r
+            ? { userId: r.userId, userEmail: r.userEmail, resetPasswordToken: r.resetPasswordToken, passwordExpiresIn: r.passwordExpiresIn }
+            : r,
     status: 200,
   }),
   defineRoute({
@@ -108,6 +122,7 @@ export const authRoutes = [
         metadata: body.metadata,
         provider: body.provider,
         invitationToken: body.invitationToken,
+        recaptchaToken: body.recaptchaToken,
       },
     }),
     result: (d) => d.signUp,

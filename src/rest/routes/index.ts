@@ -31,6 +31,7 @@ import { tenantSettingsRoutes } from './tenant-settings.routes.ts';
 import { subTenantUserRoutes } from './sub-tenant-users.routes.ts';
 import { restrictionRoutes } from './restrictions.routes.ts';
 import { migrationRoutes } from './migrations.routes.ts';
+import { configPolicyRoutes } from './config-policies.routes.ts';
 
 /** Every REST route Gatehouse serves. */
 export const routes: readonly RouteDefinition[] = [
@@ -66,4 +67,5 @@ export const routes: readonly RouteDefinition[] = [
   ...subTenantUserRoutes,
   ...restrictionRoutes,
   ...migrationRoutes,
+  ...configPolicyRoutes,
 ];

@@ -10,6 +10,10 @@ import type { Deps } from '../deps.ts';
 import type { MfaChallenge } from '../mfa/mfa.service.ts';
 import { mfaStepAtLogin } from '../mfa/mfa-login.service.ts';
 import { recordFailedPassword } from '../policies/password-policies.service.ts';
+import { assertCaptcha, captchaPolicySql, readCaptchaPolicy, type CaptchaPolicyState } from '../policies/captcha-policy.service.ts';
+import { passwordExpired, rotationMinutesSql } from '../policies/password-rotation.service.ts';
+import { issueAccountToken } from '../users/account-tokens.ts';
+import { frontEggUsernameSchema } from '../users/usernames.service.ts';
 import { loadTenantAuthorization, tenantAuthorizationSql, type TenantAuthorization } from '../roles/authorization.service.ts';
 import { sendUnlockEmail } from '../users/unlock.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
@@ -53,6 +57,16 @@ interface LoginUser {
   memberships: Array<{ tenantId: string; disabled: boolean; activatedForTenant: boolean; expiresAt: Date | null }>;
 }
 
+/**
+ * Password login of a user whose password outlived the rotation policy (Frontegg's login answer
+ * with resetPasswordToken and no tokens): the token works with the ordinary password reset.
+ */
+export interface PasswordExpiredResult {
+  userId: string;
+  userEmail: string | null;
+  resetPasswordToken: string;
+}
+
 export interface AuthResult {
   accessToken: string;
   refreshToken: string;
@@ -71,6 +85,7 @@ const LoginInput = z
     username: z.string().trim().max(255).nullish(),
     password: passwordSchema,
     invitationToken: z.string().max(512).nullish(),
+    recaptchaToken: z.string().max(4096).nullish(),
   })
   .refine((v) => v.email || v.username, { message: 'email or username is required', path: ['email'] });
 
@@ -85,11 +100,15 @@ const SignUpInput = z.object({
   metadata: metadataSchema.nullish(),
   provider: z.literal('local').nullish(),
   invitationToken: z.string().max(512).nullish(),
+  recaptchaToken: z.string().max(4096).nullish(),
 });
+
+/** Frontegg's sign-up by username: the username identifies the user, the email is optional. */
+const UsernameSignUpInput = SignUpInput.extend({ username: frontEggUsernameSchema, email: emailSchema.nullish() });
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
 
-type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger'> & {
+type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha'> & {
   sessions: SessionStore;
   tokens: TokenIssuer;
   /** IP restrictions of the tenant a session starts or refreshes into (in-process cache: no statement). */
@@ -126,21 +145,49 @@ export function createAuthService(deps: AuthDeps) {
   /**
    * One statement: the user, their password hash and whether the vendor forces email
    * verification. Password login is argon2 plus as few statements as possible.
+   * With `passwordLogin`, the same statement also brings what a password login enforces: the
+   * password's age and the shortest active rotation period of the user's tenants, and the captcha
+   * policy. The user is left-joined to a one-row source so an unknown identifier still reads the
+   * (vendor-wide) captcha policy: known and unknown accounts are refused alike without a token.
    */
-  async function readLoginUser(where: { id: string } | { email: string } | { username: string }) {
+  async function readLoginUser(where: { id: string } | { email: string } | { username: string }, o: { passwordLogin?: boolean } = {}) {
     const cond =
       'id' in where ? Prisma.sql`u.id = ${where.id}` : 'email' in where ? Prisma.sql`u.email = ${where.email}` : Prisma.sql`u.username = ${where.username}`;
-    const [row] = await db.$queryRaw<Array<{ login_user: EpochUser; passwordHash: string | null; forceEmailVerification: boolean | null }>>`
-      SELECT ${loginUserJsonSql} AS login_user,
-        (SELECT c.hash FROM "PasswordCredential" c WHERE c."userId" = u.id) AS "passwordHash",
-        (SELECT v."forceEmailVerification" FROM "VendorSettings" v WHERE v.id = 1) AS "forceEmailVerification"
-      FROM "User" u WHERE ${cond}`;
-    if (!row) return null;
-    return { user: loginUserFromJson(row.login_user), passwordHash: row.passwordHash, forceEmailVerification: row.forceEmailVerification ?? false };
+    const rotation = o.passwordLogin
+      ? Prisma.sql`,
+        (SELECT (extract(epoch FROM c."changedAt") * 1000)::bigint FROM "PasswordCredential" c WHERE c."userId" = u.id) AS "passwordChangedAt",
+        ${rotationMinutesSql(Prisma.sql`u.id`)} AS "rotationMinutes"`
+      : Prisma.empty;
+    const captcha = o.passwordLogin ? Prisma.sql`, ${captchaPolicySql} AS captcha` : Prisma.empty;
+    const [row] = await db.$queryRaw<
+      Array<{
+        login_user: EpochUser | null;
+        passwordHash: string | null;
+        forceEmailVerification: boolean | null;
+        passwordChangedAt?: number | null;
+        rotationMinutes?: number | null;
+        captcha?: CaptchaPolicyState | null;
+      }>
+    >`
+      SELECT lu.*,
+        (SELECT v."forceEmailVerification" FROM "VendorSettings" v WHERE v.id = 1) AS "forceEmailVerification"${captcha}
+      FROM (SELECT 1) AS one LEFT JOIN (
+        SELECT ${loginUserJsonSql} AS login_user,
+          (SELECT c.hash FROM "PasswordCredential" c WHERE c."userId" = u.id) AS "passwordHash"${rotation}
+        FROM "User" u WHERE ${cond}
+      ) lu ON true`;
+    return {
+      user: row?.login_user ? loginUserFromJson(row.login_user) : null,
+      passwordHash: row?.passwordHash ?? null,
+      forceEmailVerification: row?.forceEmailVerification ?? false,
+      passwordChangedAt: fromEpoch(row?.passwordChangedAt ?? null),
+      rotationMinutes: row?.rotationMinutes ?? null,
+      captcha: row?.captcha ?? null,
+    };
   }
 
   async function findLoginUser(where: { id: string } | { email: string } | { username: string }): Promise<LoginUser | null> {
-    return (await readLoginUser(where))?.user ?? null;
+    return (await readLoginUser(where)).user;
   }
 
   const usableTenantIds = (u: LoginUser, now: Date) =>
@@ -200,11 +247,23 @@ export function createAuthService(deps: AuthDeps) {
     return tokensFor(u, tenantId, started.sessionId, started.refreshToken, started.extra);
   }
 
-  /** Checks the password; unknown users cost one dummy verification so timing does not tell them apart. */
-  async function checkPassword(where: { email: string } | { username: string }, password: string) {
-    const found = await readLoginUser(where);
+  /**
+   * Checks the captcha (when a recaptchaToken is due), then the password; unknown users cost one
+   * dummy verification so timing does not tell them apart.
+   */
+  async function checkPassword(
+    where: { email: string } | { username: string },
+    password: string,
+    captcha?: { token: string | null | undefined; remoteIp?: string | null },
+  ) {
+    const read = await readLoginUser(where, { passwordLogin: true });
+    if (captcha) {
+      // Exemptions go by the email typed, or by the account's for a username login.
+      await assertCaptcha(deps, read.captcha, { token: captcha.token, email: 'email' in where ? where.email : read.user?.email, remoteIp: captcha.remoteIp });
+    }
+    const found = read.user ? { ...read, user: read.user } : null;
     // Imported (migrated) hashes are verified with their own algorithm and upgraded to argon2id.
-    const ok = await verifyStoredPassword(deps, found?.user.id ?? null, found?.passwordHash ?? null, password);
+    const ok = await verifyStoredPassword(deps, read.user?.id ?? null, read.passwordHash, password);
     if (!ok || !found) {
       // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
       const counted = await recordFailedPassword(db, where, clock.now());
@@ -218,16 +277,20 @@ export function createAuthService(deps: AuthDeps) {
   return {
     /** A session, or (with a verified authenticator and no bypass) a pending MFA login: no tokens yet. */
     async login(
-      raw: { email?: string | null; username?: string | null; password: string; invitationToken?: string | null },
+      raw: { email?: string | null; username?: string | null; password: string; invitationToken?: string | null; recaptchaToken?: string | null },
       client: ClientInfo,
-    ): Promise<AuthResult | MfaChallenge> {
+    ): Promise<AuthResult | MfaChallenge | PasswordExpiredResult> {
       const input = parseInput(LoginInput, raw);
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
-      const found = await checkPassword(where, input.password);
+      const found = await checkPassword(where, input.password, { token: input.recaptchaToken, remoteIp: client.ipAddress });
       let user = found.user;
       // Only someone who knows the password learns that the account is locked or unverified.
       if (user.lockedAt) fail('user_locked');
       if (!user.verified && found.forceEmailVerification) fail('user_not_verified');
+      // An expired password opens no session: the answer is a reset token for the reset flow.
+      if (passwordExpired(found.passwordChangedAt, found.rotationMinutes, clock.now())) {
+        return { userId: user.id, userEmail: user.email, resetPasswordToken: await issueAccountToken(deps, 'PASSWORD_RESET', user) };
+      }
       // A tenant invite joins the (proven) user to its tenant, which becomes the active one.
       if (input.invitationToken) {
         await joinTenantByInvite(deps, user, input.invitationToken);
@@ -279,18 +342,27 @@ export function createAuthService(deps: AuthDeps) {
      * registered email answers like a new sign-up and writes nothing (see signup-enumeration.ts);
      * otherwise it answers 409, since a session cannot be faked.
      */
-    async signUp(raw: z.input<typeof SignUpInput>, client: ClientInfo) {
-      const input = parseInput(SignUpInput, raw);
+    async signUp(
+      raw: z.input<typeof SignUpInput> | z.input<typeof UsernameSignUpInput>,
+      client: ClientInfo,
+      o: { byUsername?: boolean } = {},
+    ) {
+      const input: Omit<z.output<typeof UsernameSignUpInput>, 'username'> & { username?: string | null } = o.byUsername
+        ? parseInput(UsernameSignUpInput, raw)
+        : parseInput(SignUpInput, raw as z.input<typeof SignUpInput>);
+      await assertCaptcha(deps, await readCaptchaPolicy(db), { token: input.recaptchaToken, email: input.email, remoteIp: client.ipAddress });
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { allowSignUps: true, forceEmailVerification: true } });
       if (!settings?.allowSignUps) fail('signup_disabled');
       const shouldActivate = !input.password || settings.forceEmailVerification;
+      // Activation goes by email: a username sign-up without one needs a password and no enforced verification.
+      if (shouldActivate && !input.email) fail('validation_failed', 'email: is required when the account must be activated (no password, or email verification is enforced)');
       // Before any write: an account nobody can activate must not be created.
       if (shouldActivate) assertMailAvailable(deps);
       const verified = false;
       const created = await db.$transaction(async (tx) => {
-        if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) fail('user_already_exists');
+        if (input.email && (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } }))) fail('user_already_exists');
         // A tenant invite joins its tenant (invite roles, else defaults) instead of creating one.
-        const invite = input.invitationToken ? await consumeTenantInviteIn(tx, deps, input.invitationToken, input.email) : null;
+        const invite = input.invitationToken ? await consumeTenantInviteIn(tx, deps, input.invitationToken, input.email ?? null) : null;
         const tenant = invite
           ? { id: invite.tenantId }
           : await createTenantIn(tx, { name: input.companyName, creatorEmail: input.email, creatorName: input.name });
@@ -318,10 +390,10 @@ export function createAuthService(deps: AuthDeps) {
         if (settings.forceEmailVerification && e instanceof DomainError && e.code === 'user_already_exists') return null;
         throw e;
       });
-      if (!created) return answerDuplicateSignUp(deps, input);
+      if (!created) return answerDuplicateSignUp(deps, { ...input, email: input.email! });
       const { userId, tenantId } = created;
       if (shouldActivate) {
-        await sendActivationEmail(deps, { id: userId, email: input.email, name: input.name ?? null });
+        await sendActivationEmail(deps, { id: userId, email: input.email!, name: input.name ?? null });
         return { shouldActivate, userId, tenantId, authResponse: null };
       }
       const user = (await findLoginUser({ id: userId }))!;
