@@ -4,13 +4,14 @@ import type { Config } from './config.ts';
 import type { GraphQLHandler } from './graphql/yoga.ts';
 import type { Logger } from './platform/logger.ts';
 import type { KeySet } from './platform/jwt.ts';
+import { resolveClientIp } from './platform/client-ip.ts';
 import { errorResponse } from './rest/errors.ts';
 import { executeRoute } from './rest/execute.ts';
 import { Router } from './rest/router.ts';
 import { routes } from './rest/routes/index.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'issuer' | 'corsOrigins' | 'maxBodyBytes'>;
+  config: Pick<Config, 'issuer' | 'corsOrigins' | 'maxBodyBytes' | 'trustProxy'>;
   yoga: GraphQLHandler;
   keys: { current: KeySet };
   logger: Logger;
@@ -18,7 +19,8 @@ export interface AppDeps {
 }
 
 export interface App {
-  fetch(request: Request): Promise<Response>;
+  /** `remoteAddress`: the connection's peer (the HTTP server knows it; in-process callers may not). */
+  fetch(request: Request, connection?: { remoteAddress?: string | null }): Promise<Response>;
 }
 
 const CORS_HEADERS = [
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps): App {
     return r;
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, clientIp: string | null): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
     if (request.method === 'OPTIONS') {
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): App {
         },
       });
     }
-    if (path === '/graphql') return deps.yoga.fetch(request);
+    if (path === '/graphql') return deps.yoga.fetch(request, { clientIp });
     if (path === '/health' && request.method === 'GET') {
       const ok = await deps.health();
       return Response.json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'up' : 'down' }, { status: ok ? 200 : 503 });
@@ -84,15 +86,15 @@ export function createApp(deps: AppDeps): App {
       });
     }
     const match = router.match(request.method, path);
-    if (match.kind === 'route') return executeRoute(match.route, request, match.params, { yoga: deps.yoga, maxBodyBytes: config.maxBodyBytes });
+    if (match.kind === 'route') return executeRoute(match.route, request, match.params, { yoga: deps.yoga, maxBodyBytes: config.maxBodyBytes, clientIp });
     if (match.kind === 'method_not_allowed') return errorResponse('route_method_not_allowed', undefined, { allow: match.allow.join(', ') });
     return errorResponse('route_not_found');
   }
 
   return {
-    async fetch(request) {
+    async fetch(request, connection) {
       try {
-        return withCors(request, await handle(request));
+        return withCors(request, await handle(request, resolveClientIp(request.headers, connection?.remoteAddress, config.trustProxy)));
       } catch (error) {
         // Never a stack trace on the wire.
         deps.logger.error({ err: error, path: new URL(request.url).pathname }, 'unhandled error');

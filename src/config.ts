@@ -58,6 +58,8 @@ const EnvSchema = z.object({
   GATEHOUSE_WEBAUTHN_ORIGINS: z.string().optional(),
   GATEHOUSE_WEBAUTHN_RP_NAME: z.string().min(1).default('Gatehouse'),
   /** Embedded database only: seconds between vacuum/analyze passes (PGlite has no autovacuum); 0 turns them off. */
+  /** How many proxies in front of Gatehouse append to X-Forwarded-For (0: the header is ignored). */
+  GATEHOUSE_TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   GATEHOUSE_PGLITE_MAINTENANCE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where reCAPTCHA tokens are verified (form POST secret, response, remoteip); Google's siteverify by default. */
   GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
@@ -72,6 +74,7 @@ export interface Config {
   dataDir: string;
   databaseUrl: string;
   pgliteMaintenanceSeconds: number;
+  trustProxy: number;
   issuer: string;
   vendorCredential: { clientId: string; secret: string } | null;
   secret: string | null;
@@ -116,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir,
     databaseUrl: e.DATABASE_URL ?? `pglite:${path.join(dataDir, 'db')}`,
     pgliteMaintenanceSeconds: e.GATEHOUSE_PGLITE_MAINTENANCE_SECONDS,
+    trustProxy: e.GATEHOUSE_TRUST_PROXY,
     issuer,
     vendorCredential: e.GATEHOUSE_VENDOR_CLIENT_ID
       ? { clientId: e.GATEHOUSE_VENDOR_CLIENT_ID, secret: e.GATEHOUSE_VENDOR_SECRET! }

@@ -33,7 +33,9 @@ async function main() {
       ].join('\n'),
     );
   }
-  const adapter = createServerAdapter((request: Request) => gatehouse.app.fetch(request));
+  const adapter = createServerAdapter<{ req: import('node:http').IncomingMessage }>((request, ctx) =>
+    gatehouse.app.fetch(request, { remoteAddress: ctx.req.socket.remoteAddress }),
+  );
   const server = createServer(adapter);
   server.listen(config.port, config.host, () => {
     logger.info(

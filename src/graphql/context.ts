@@ -48,7 +48,7 @@ export interface ContextDeps {
 
 const header = (h: Headers, name: string) => h.get(name)?.trim() || null;
 
-export async function createContext(request: Request, deps: ContextDeps): Promise<GraphQLContext> {
+export async function createContext(request: Request, deps: ContextDeps, clientIp: string | null = null): Promise<GraphQLContext> {
   const h = request.headers;
   const cookies = parseCookies(h.get('cookie'));
   const responseCookies: string[] = [];
@@ -81,7 +81,7 @@ export async function createContext(request: Request, deps: ContextDeps): Promis
     headerUserId: header(h, 'frontegg-user-id'),
     client: {
       userAgent: header(h, 'user-agent'),
-      ipAddress: header(h, 'x-forwarded-for')?.split(',')[0]?.trim() ?? header(h, 'x-real-ip'),
+      ipAddress: clientIp,
       mfaDeviceToken: cookies.get(deviceName) || null,
     },
     refreshCookie: {

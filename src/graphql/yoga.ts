@@ -29,6 +29,8 @@ const useResponseCookies = (): Plugin => ({
  * runs exactly as for /graphql.
  */
 export interface InternalParams {
+  /** The client's address, resolved once at the app edge (never read from a header here). */
+  clientIp?: string | null;
   gatehouseParams?: { query: string; operationName?: string; variables?: Record<string, unknown> };
 }
 
@@ -61,8 +63,8 @@ export function createGraphQLHandler(deps: YogaDeps) {
       warn: (...args) => deps.logger.warn(args.map(String).join(' ')),
       error: (...args) => deps.logger.error(args.map(String).join(' ')),
     },
-    context: async ({ request }) => {
-      const ctx = await createContext(request, deps);
+    context: async ({ request, ...server }) => {
+      const ctx = await createContext(request, deps, (server as InternalParams).clientIp ?? null);
       cookieJar.set(request, ctx.responseCookies);
       return ctx;
     },

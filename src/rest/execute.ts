@@ -55,6 +55,8 @@ const FORWARDED = ['authorization', 'cookie', 'user-agent', 'x-forwarded-for', '
 export interface ExecuteOptions {
   yoga: GraphQLHandler;
   maxBodyBytes: number;
+  /** The client's address as the app edge resolved it (see platform/client-ip.ts). */
+  clientIp: string | null;
 }
 
 export async function executeRoute(
@@ -89,7 +91,7 @@ export async function executeRoute(
   }
   const { query, operationName } = source(route.document);
   const gqlRequest = new o.yoga.fetchAPI.Request('http://gatehouse.internal/graphql', { method: 'POST', headers });
-  const context: InternalParams = { gatehouseParams: { query, operationName, variables: route.variables(input) as Record<string, unknown> | undefined } };
+  const context: InternalParams = { clientIp: o.clientIp, gatehouseParams: { query, operationName, variables: route.variables(input) as Record<string, unknown> | undefined } };
   const gqlResponse = await o.yoga.handleRequest(gqlRequest, context as Parameters<GraphQLHandler['handleRequest']>[1]);
   const payload = (await gqlResponse.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: unknown } }> };
 

@@ -90,6 +90,8 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
     GATEHOUSE_ARGON2_MEMORY_KIB: '1024',
     GATEHOUSE_ARGON2_ITERATIONS: '1',
     GATEHOUSE_LOG_LEVEL: 'silent',
+    // Requests arrive in-process, as if through one proxy that appends X-Forwarded-For.
+    GATEHOUSE_TRUST_PROXY: '1',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();
