@@ -10,12 +10,13 @@
 // them (a job must not write to a closed database); a job interrupted by shutdown ends FAILED,
 // with the users it did not reach listed as such.
 import { z } from 'zod';
-import { DomainError, fail } from '../../errors/domain-errors.ts';
+import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { idSchema, parseInput } from '../validation.ts';
 import type { InvitationsService } from './invitations.service.ts';
 import type { CreateUserInput } from './users.service.ts';
+import { runUserJob, type UserJobResult } from './user-job.ts';
 
 export const BULK_INVITE_JOB_KIND = 'users.bulk-invite';
 /** Users per bulk request: bounds the memory a job holds and the time it runs. */
@@ -33,67 +34,27 @@ const BulkInput = z.object({
     .max(MAX_BULK_INVITE_USERS, `at most ${MAX_BULK_INVITE_USERS} users per request`),
 });
 
-export interface BulkInviteResult {
-  total: number;
-  processed: number;
-  succeeded: Array<{ email: string; userId: string }>;
-  failed: Array<{ email: string; errorCode: string; message: string }>;
-}
+export type BulkInviteResult = UserJobResult<string>;
 
 type BulkDeps = Pick<Deps, 'db' | 'clock' | 'logger'> & { invitations: Pick<InvitationsService, 'invite'> };
 
 export function createBulkInvitesService(deps: BulkDeps) {
-  const { db, clock, logger, invitations } = deps;
+  const { db, invitations } = deps;
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
   const json = (r: BulkInviteResult) => r as unknown as Prisma.InputJsonObject;
 
-  async function run(jobId: string, tenantId: string, users: BulkInviteUser[]) {
-    const result: BulkInviteResult = { total: users.length, processed: 0, succeeded: [], failed: [] };
-    try {
-      await db.job.update({ where: { id: jobId }, data: { status: 'IN_PROGRESS' } });
-      for (const u of users) {
-        if (stopping) break;
-        const { skipInviteEmail, ...user } = u;
-        try {
-          const { userId } = await invitations.invite({ ...user, tenantId }, { skipInviteEmail });
-          result.succeeded.push({ email: u.email!, userId });
-        } catch (e) {
-          // Domain failures are the caller's data (duplicate, unknown role…); anything else is
-          // ours: logged with detail, reported generically.
-          if (e instanceof DomainError) result.failed.push({ email: u.email!, errorCode: e.code, message: e.message });
-          else {
-            logger.error({ err: e, jobId }, 'bulk invite: inviting a user failed');
-            result.failed.push({ email: u.email!, errorCode: 'internal_error', message: 'Internal server error' });
-          }
-        }
-        result.processed++;
-        // Progress is visible to the status route while the job runs.
-        await db.job.update({ where: { id: jobId }, data: { result: json(result) } });
-      }
-      const interrupted = result.processed < result.total;
-      for (const u of users.slice(result.processed)) {
-        result.failed.push({ email: u.email!, errorCode: 'job_shutting_down', message: 'Not processed: the server shut down' });
-      }
-      // FAILED when the job could not do its work: interrupted, or not one user could be invited.
-      const failed = interrupted || (result.succeeded.length === 0 && result.failed.length > 0);
-      await db.job.update({
-        where: { id: jobId },
-        data: {
-          status: failed ? 'FAILED' : 'COMPLETED',
-          result: json(result),
-          error: interrupted ? 'interrupted by shutdown' : failed ? 'no user could be invited' : null,
-          completedAt: clock.now(),
-        },
-      });
-    } catch (e) {
-      logger.error({ err: e, jobId }, 'bulk invite job failed');
-      await db.job
-        .update({ where: { id: jobId }, data: { status: 'FAILED', result: json(result), error: 'internal error', completedAt: clock.now() } })
-        .catch((err: unknown) => logger.error({ err, jobId }, 'bulk invite: recording the failure failed'));
-    }
-  }
+  const run = (jobId: string, tenantId: string, users: BulkInviteUser[]) =>
+    runUserJob(deps, {
+      jobId,
+      users,
+      emailOf: (u) => u.email!,
+      processOne: ({ skipInviteEmail, ...user }) => invitations.invite({ ...user, tenantId }, { skipInviteEmail }),
+      stopping: () => stopping,
+      label: 'bulk invite',
+      done: 'invited',
+    });
 
   return {
     /** Records the job and starts the worker; answers at once with the job (PENDING). */

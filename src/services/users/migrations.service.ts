@@ -13,11 +13,12 @@
 // - Not imported (refused, never silently dropped): authenticator-app MFA secrets and MFA phone
 //   enrolment.
 import { z } from 'zod';
-import { DomainError, fail } from '../../errors/domain-errors.ts';
+import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma } from '../../platform/db.ts';
 import { ImportedHashFormatError, encodeImportedHash, parseImportedHash } from '../../platform/imported-passwords.ts';
 import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
+import { runUserJob, type UserJobResult } from './user-job.ts';
 import { createUserIn } from './users.service.ts';
 
 export const MIGRATION_JOB_KIND = 'users.migration';
@@ -59,17 +60,12 @@ const BulkInput = z.object({
     .max(MAX_MIGRATION_USERS, `at most ${MAX_MIGRATION_USERS} users per request`),
 });
 
-export interface MigrationResult {
-  total: number;
-  processed: number;
-  succeeded: Array<{ email: string | null; userId: string }>;
-  failed: Array<{ email: string | null; errorCode: string; message: string }>;
-}
+export type MigrationResult = UserJobResult<string | null>;
 
 type MigrationDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'logger'>;
 
 export function createMigrationsService(deps: MigrationDeps) {
-  const { db, clock, logger } = deps;
+  const { db, clock } = deps;
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
 
@@ -134,49 +130,8 @@ export function createMigrationsService(deps: MigrationDeps) {
 
   const emailOf = (u: Record<string, unknown>) => (typeof u.email === 'string' ? u.email : null);
 
-  async function run(jobId: string, users: MigrateUserInput[]) {
-    const result: MigrationResult = { total: users.length, processed: 0, succeeded: [], failed: [] };
-    try {
-      await db.job.update({ where: { id: jobId }, data: { status: 'IN_PROGRESS' } });
-      for (const u of users) {
-        if (stopping) break;
-        const email = emailOf(u);
-        try {
-          const { userId } = await migrateOne(u);
-          result.succeeded.push({ email, userId });
-        } catch (e) {
-          // Domain failures are the caller's data (duplicate, bad hash, unknown role…); anything
-          // else is ours: logged with detail, reported generically.
-          if (e instanceof DomainError) result.failed.push({ email, errorCode: e.code, message: e.message });
-          else {
-            logger.error({ err: e, jobId }, 'user migration: migrating a user failed');
-            result.failed.push({ email, errorCode: 'internal_error', message: 'Internal server error' });
-          }
-        }
-        result.processed++;
-        await db.job.update({ where: { id: jobId }, data: { result: json(result) } });
-      }
-      const interrupted = result.processed < result.total;
-      for (const u of users.slice(result.processed)) {
-        result.failed.push({ email: emailOf(u), errorCode: 'job_shutting_down', message: 'Not processed: the server shut down' });
-      }
-      const failed = interrupted || (result.succeeded.length === 0 && result.failed.length > 0);
-      await db.job.update({
-        where: { id: jobId },
-        data: {
-          status: failed ? 'FAILED' : 'COMPLETED',
-          result: json(result),
-          error: interrupted ? 'interrupted by shutdown' : failed ? 'no user could be migrated' : null,
-          completedAt: clock.now(),
-        },
-      });
-    } catch (e) {
-      logger.error({ err: e, jobId }, 'user migration job failed');
-      await db.job
-        .update({ where: { id: jobId }, data: { status: 'FAILED', result: json(result), error: 'internal error', completedAt: clock.now() } })
-        .catch((err: unknown) => logger.error({ err, jobId }, 'user migration: recording the failure failed'));
-    }
-  }
+  const run = (jobId: string, users: MigrateUserInput[]) =>
+    runUserJob(deps, { jobId, users, emailOf, processOne: migrateOne, stopping: () => stopping, label: 'user migration', done: 'migrated' });
 
   return {
     /** Migrates one user; answers its id. */
