@@ -2,6 +2,7 @@
 import type {
   AuthResponseFieldsFragment,
   MfaRequiredFieldsFragment,
+  SignUpFieldsFragment,
   TenantFieldsFragment,
   UserProfileFieldsFragment,
 } from '../generated/graphql.ts';
@@ -23,6 +24,14 @@ export const loginResponse = (a: AuthResponseFieldsFragment) => ({
   userId: a.userId,
   userEmail: a.userEmail ?? undefined,
   emailVerified: a.emailVerified,
+});
+
+/** Frontegg's sign-up answer (clients log in with authResponse when no activation is due). */
+export const signUpResponse = (r: SignUpFieldsFragment) => ({
+  shouldActivate: r.shouldActivate,
+  userId: r.userId,
+  tenantId: r.tenantId,
+  ...(r.authResponse ? { authResponse: loginResponse(r.authResponse) } : {}),
 });
 
 /** Frontegg's login answer when a second factor is needed; mfaStrategies is a map there. */

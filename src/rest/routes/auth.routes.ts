@@ -8,7 +8,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { loginResponse, mfaRequiredResponse } from '../frontegg.ts';
+import { loginResponse, mfaRequiredResponse, signUpResponse } from '../frontegg.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
@@ -126,15 +126,7 @@ export const authRoutes = [
       },
     }),
     result: (d) => d.signUp,
-    response: (r) =>
-      'shouldActivate' in r
-        ? {
-            shouldActivate: r.shouldActivate,
-            userId: r.userId,
-            tenantId: r.tenantId,
-            ...(r.authResponse ? { authResponse: loginResponse(r.authResponse) } : {}),
-          }
-        : r,
+    response: (r) => ('shouldActivate' in r ? signUpResponse(r) : r),
     status: 201,
   }),
 ];

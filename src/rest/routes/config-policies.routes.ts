@@ -17,7 +17,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { loginResponse } from '../frontegg.ts';
+import { signUpResponse } from '../frontegg.ts';
 import { actingTenantHeader } from '../headers.ts';
 
 const str = z.string();
@@ -210,15 +210,7 @@ export const configPolicyRoutes = [
       },
     }),
     result: (d) => d.signUpWithUsername,
-    response: (r) =>
-      'shouldActivate' in r
-        ? {
-            shouldActivate: r.shouldActivate,
-            userId: r.userId,
-            tenantId: r.tenantId,
-            ...(r.authResponse ? { authResponse: loginResponse(r.authResponse) } : {}),
-          }
-        : r,
+    response: (r) => ('shouldActivate' in r ? signUpResponse(r) : r),
     status: 201,
   }),
 ];
