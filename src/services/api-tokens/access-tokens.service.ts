@@ -13,7 +13,7 @@ import type { Deps } from '../deps.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, parseInput } from '../validation.ts';
 import type { ApiTokenPrincipal } from './api-token-jwt.ts';
-import { checkGrantor, resolveGrants, tokenReads, type Grantor } from './api-tokens.service.ts';
+import { checkGrantor, resolveGrants, tokenReads, tokenRolesSql, type Grantor } from './api-tokens.service.ts';
 
 export const TENANT_ACCESS_TOKEN_TYPE = 'tenantAccessToken';
 export const USER_ACCESS_TOKEN_TYPE = 'userAccessToken';
@@ -72,22 +72,7 @@ async function loadAccessToken(db: Db, id: string, now: Date): Promise<AccessTok
     WITH t AS (
       SELECT id, kind, "secretHash", "tenantId", "userId", "expiresAt", "createdAt"
       FROM "ApiToken" WHERE id = ${id} AND kind IN ('TENANT_ACCESS', 'USER_ACCESS')
-    ), m AS (
-      SELECT ut.id FROM "UserTenant" ut
-        JOIN t ON t.kind = 'USER_ACCESS' AND ut."userId" = t."userId" AND ut."tenantId" = t."tenantId"
-        JOIN "User" u ON u.id = ut."userId" AND u."lockedAt" IS NULL
-      WHERE NOT ut.disabled AND (ut."expiresAt" IS NULL OR ut."expiresAt" > ${now})
-    ), r AS (
-      SELECT atr."roleId" AS id FROM "ApiTokenRole" atr JOIN t ON atr."apiTokenId" = t.id WHERE t.kind = 'TENANT_ACCESS'
-      UNION
-      SELECT utr."roleId" FROM "UserTenantRole" utr JOIN m ON utr."membershipId" = m.id
-      UNION
-      SELECT gr."roleId" FROM t
-        JOIN "GroupUser" gu ON gu."userId" = t."userId"
-        JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = t."tenantId"
-        JOIN "GroupRole" gr ON gr."groupId" = g.id
-      WHERE EXISTS (SELECT 1 FROM m)
-    )
+    ), ${tokenRolesSql(now, { tenant: 'TENANT_ACCESS', user: 'USER_ACCESS' })}
     SELECT t.id, t.kind::text AS kind, t."secretHash", t."tenantId", t."userId", t."expiresAt", t."createdAt",
       EXISTS (SELECT 1 FROM m) AS "userActive",
       COALESCE((SELECT array_agg(ro.key ORDER BY ro.key) FROM "Role" ro JOIN r ON r.id = ro.id), '{}'::text[]) AS "roleKeys",

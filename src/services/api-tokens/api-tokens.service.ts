@@ -8,11 +8,38 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken, safeEqual } from '../../platform/crypto.ts';
-import type { Prisma, Tx } from '../../platform/db.ts';
+import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, metadataSchema, parseInput } from '../validation.ts';
 import { TENANT_API_TOKEN_TYPE, USER_API_TOKEN_TYPE } from './api-token-jwt.ts';
+
+/**
+ * The `m` (the user's live membership in the token's tenant, for a user token) and `r` (the
+ * token's role ids) CTEs of a token read, over a CTE `t` holding the token row. A tenant token
+ * has its own roles; a user token has its user's roles in the tenant (direct and through groups)
+ * while the membership is enabled, unexpired and the user unlocked. One rule for every token kind.
+ */
+export function tokenRolesSql(now: Date, kinds: { tenant: ApiTokenKind; user: ApiTokenKind }): Prisma.Sql {
+  const tenantKind = Prisma.raw(`'${kinds.tenant}'`);
+  const userKind = Prisma.raw(`'${kinds.user}'`);
+  return Prisma.sql`m AS (
+        SELECT ut.id FROM "UserTenant" ut
+          JOIN t ON t.kind = ${userKind} AND ut."userId" = t."userId" AND ut."tenantId" = t."tenantId"
+          JOIN "User" u ON u.id = ut."userId" AND u."lockedAt" IS NULL
+        WHERE NOT ut.disabled AND (ut."expiresAt" IS NULL OR ut."expiresAt" > ${now})
+      ), r AS (
+        SELECT atr."roleId" AS id FROM "ApiTokenRole" atr JOIN t ON atr."apiTokenId" = t.id WHERE t.kind = ${tenantKind}
+        UNION
+        SELECT utr."roleId" FROM "UserTenantRole" utr JOIN m ON utr."membershipId" = m.id
+        UNION
+        SELECT gr."roleId" FROM t
+          JOIN "GroupUser" gu ON gu."userId" = t."userId"
+          JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = t."tenantId"
+          JOIN "GroupRole" gr ON gr."groupId" = g.id
+        WHERE EXISTS (SELECT 1 FROM m)
+      )`;
+}
 
 const descriptionSchema = z.string().trim().max(1024);
 const expiresInMinutesSchema = z.number().int().positive().max(10 * 365 * 24 * 60);
@@ -155,22 +182,7 @@ export function createApiTokensService(deps: ApiTokenDeps) {
       WITH t AS (
         SELECT id, kind, "secretHash", "tenantId", "userId", "expiresAt", metadata, "createdById"
         FROM "ApiToken" WHERE "clientId" = ${clientId}
-      ), m AS (
-        SELECT ut.id FROM "UserTenant" ut
-          JOIN t ON t.kind = 'USER' AND ut."userId" = t."userId" AND ut."tenantId" = t."tenantId"
-          JOIN "User" u ON u.id = ut."userId" AND u."lockedAt" IS NULL
-        WHERE NOT ut.disabled AND (ut."expiresAt" IS NULL OR ut."expiresAt" > ${now})
-      ), r AS (
-        SELECT atr."roleId" AS id FROM "ApiTokenRole" atr JOIN t ON atr."apiTokenId" = t.id WHERE t.kind = 'TENANT'
-        UNION
-        SELECT utr."roleId" FROM "UserTenantRole" utr JOIN m ON utr."membershipId" = m.id
-        UNION
-        SELECT gr."roleId" FROM t
-          JOIN "GroupUser" gu ON gu."userId" = t."userId"
-          JOIN "Group" g ON g.id = gu."groupId" AND g."tenantId" = t."tenantId"
-          JOIN "GroupRole" gr ON gr."groupId" = g.id
-        WHERE EXISTS (SELECT 1 FROM m)
-      ), own AS (
+      ), ${tokenRolesSql(now, { tenant: 'TENANT', user: 'USER' })}, own AS (
         SELECT atp."permissionId" AS id FROM "ApiTokenPermission" atp JOIN t ON atp."apiTokenId" = t.id
       ), granted AS (
         SELECT rp."permissionId" AS id FROM "RolePermission" rp JOIN r ON r.id = rp."roleId"
