@@ -2,27 +2,13 @@
 // status query shows progress and per-user results. A user token acts only in its own tenant and
 // sees only its tenant's jobs (another tenant's job id is not found); the vendor names the tenant.
 import { fail } from '../../errors/domain-errors.ts';
-import type { BulkInviteResult } from '../../services/users/bulk-invites.service.ts';
 import { builder } from '../builder.ts';
 import { listingTenantId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { tenantForManagement } from './user.ts';
+import { userJobFields, type UserJobShape } from './user-job.ts';
 
-interface JobShape {
-  id: string;
-  status: string;
-  tenantId: string | null;
-  result: unknown;
-  error: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  completedAt: Date | null;
-}
-
-const resultOf = (j: JobShape): BulkInviteResult => {
-  const r = (j.result ?? {}) as Partial<BulkInviteResult>;
-  return { total: r.total ?? 0, processed: r.processed ?? 0, succeeded: r.succeeded ?? [], failed: r.failed ?? [] };
-};
+type JobShape = UserJobShape & { tenantId: string | null };
 
 const BulkInviteSuccess = builder.objectRef<{ email: string; userId: string }>('BulkInviteSuccess').implement({
   fields: (t) => ({ email: t.exposeString('email'), userId: t.exposeID('userId') }),
@@ -35,17 +21,8 @@ const BulkInviteFailure = builder.objectRef<{ email: string; errorCode: string; 
 const BulkInviteJob = builder.objectRef<JobShape>('BulkInviteJob').implement({
   description: 'A bulk invite running in the background. COMPLETED: every user was tried (see failed); FAILED: interrupted, or no user could be invited.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    status: t.exposeString('status', { description: 'PENDING, IN_PROGRESS, COMPLETED or FAILED' }),
+    ...userJobFields(t, { success: BulkInviteSuccess, failure: BulkInviteFailure }),
     tenantId: t.exposeID('tenantId', { nullable: true }),
-    error: t.exposeString('error', { nullable: true }),
-    total: t.int({ resolve: (j) => resultOf(j).total }),
-    processed: t.int({ resolve: (j) => resultOf(j).processed }),
-    succeeded: t.field({ type: [BulkInviteSuccess], resolve: (j) => resultOf(j).succeeded }),
-    failed: t.field({ type: [BulkInviteFailure], resolve: (j) => resultOf(j).failed }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
   }),
 });
 

@@ -1,24 +1,9 @@
 // User migration (vendor only): import users with their password hashes from another system,
 // one at a time or as a background job (same pattern as bulk invites). Hashes are write-only:
 // nothing here ever returns them.
-import type { MigrationResult } from '../../services/users/migrations.service.ts';
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-
-interface JobShape {
-  id: string;
-  status: string;
-  result: unknown;
-  error: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-  completedAt: Date | null;
-}
-
-const resultOf = (j: JobShape): MigrationResult => {
-  const r = (j.result ?? {}) as Partial<MigrationResult>;
-  return { total: r.total ?? 0, processed: r.processed ?? 0, succeeded: r.succeeded ?? [], failed: r.failed ?? [] };
-};
+import { userJobFields, type UserJobShape } from './user-job.ts';
 
 const MigrationSuccess = builder.objectRef<{ email: string | null; userId: string }>('MigrationSuccess').implement({
   fields: (t) => ({ email: t.exposeString('email', { nullable: true }), userId: t.exposeID('userId') }),
@@ -32,20 +17,9 @@ const MigrationFailure = builder.objectRef<{ email: string | null; errorCode: st
   }),
 });
 
-const MigrationJob = builder.objectRef<JobShape>('MigrationJob').implement({
+const MigrationJob = builder.objectRef<UserJobShape>('MigrationJob').implement({
   description: 'A bulk user migration running in the background. COMPLETED: every user was tried (see failed); FAILED: interrupted, or no user could be migrated.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    status: t.exposeString('status', { description: 'PENDING, IN_PROGRESS, COMPLETED or FAILED' }),
-    error: t.exposeString('error', { nullable: true }),
-    total: t.int({ resolve: (j) => resultOf(j).total }),
-    processed: t.int({ resolve: (j) => resultOf(j).processed }),
-    succeeded: t.field({ type: [MigrationSuccess], resolve: (j) => resultOf(j).succeeded }),
-    failed: t.field({ type: [MigrationFailure], resolve: (j) => resultOf(j).failed }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-  }),
+  fields: (t) => userJobFields(t, { success: MigrationSuccess, failure: MigrationFailure }),
 });
 
 const MigrateUserEmailInput = builder.inputType('MigrateUserEmailInput', {

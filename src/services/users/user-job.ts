@@ -73,3 +73,9 @@ export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'clock' | 'logger
       .catch((err: unknown) => logger.error({ err, jobId }, `${job.label}: recording the failure failed`));
   }
 }
+
+/** A job row's stored result (written by runUserJob), with defaults for a job not yet started. */
+export function userJobResult<E>(stored: unknown): UserJobResult<E> {
+  const r = (stored ?? {}) as Partial<UserJobResult<E>>;
+  return { total: r.total ?? 0, processed: r.processed ?? 0, succeeded: r.succeeded ?? [], failed: r.failed ?? [] };
+}
