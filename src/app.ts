@@ -1,9 +1,13 @@
 // One fetch handler: /graphql → yoga; /identity, /frontegg/identity, /tenants, /auth → the REST
-// router (which runs GraphQL documents through the same yoga); /.well-known and /health.
+// router (which runs GraphQL documents through the same yoga); /.well-known and /health. The
+// browser-facing policies (src/http/: CORS, CSRF, security headers) wrap every route alike.
 import type { Config } from './config.ts';
 import type { GraphQLHandler } from './graphql/yoga.ts';
 import type { Logger } from './platform/logger.ts';
 import type { KeySet } from './platform/jwt.ts';
+import { createCorsPolicy } from './http/cors.ts';
+import { createOriginCheck, isPreflightedGraphQLRequest } from './http/csrf.ts';
+import { createSecurityHeaders } from './http/security-headers.ts';
 import { resolveClientIp } from './platform/client-ip.ts';
 import { errorResponse } from './rest/errors.ts';
 import { executeRoute } from './rest/execute.ts';
@@ -11,7 +15,7 @@ import { Router } from './rest/router.ts';
 import { routes } from './rest/routes/index.ts';
 
 export interface AppDeps {
-  config: Pick<Config, 'issuer' | 'corsOrigins' | 'maxBodyBytes' | 'trustProxy'>;
+  config: Pick<Config, 'issuer' | 'appUrl' | 'corsOrigins' | 'maxBodyBytes' | 'trustProxy'>;
   yoga: GraphQLHandler;
   keys: { current: KeySet };
   logger: Logger;
@@ -23,51 +27,36 @@ export interface App {
   fetch(request: Request, connection?: { remoteAddress?: string | null }): Promise<Response>;
 }
 
-const CORS_HEADERS = [
-  'authorization',
-  'content-type',
-  'frontegg-source',
-  'x-frontegg-framework',
-  'x-frontegg-sdk',
-  'frontegg-scoped-tenant',
-  'frontegg-login-alias',
-  'frontegg-requested-application-id',
-  'frontegg-tenant-id',
-  'frontegg-user-id',
-  'frontegg-vendor-host',
-].join(', ');
-
 export function createApp(deps: AppDeps): App {
   const router = new Router(routes);
   const { config } = deps;
-  const allowedOrigins = new Set(config.corsOrigins);
+  const cors = createCorsPolicy(config.corsOrigins);
+  const originCheck = createOriginCheck([new URL(config.issuer).origin, new URL(config.appUrl).origin, ...config.corsOrigins]);
+  const securityHeaders = createSecurityHeaders({ hsts: config.issuer.startsWith('https:') });
 
-  /** Credentialed CORS for the configured origins only (the refresh cookie must travel). */
-  function withCors(request: Request, response: Response): Response {
-    const origin = request.headers.get('origin');
-    if (!origin || !allowedOrigins.has(origin)) return response;
-    const r = new Response(response.body, response);
-    r.headers.set('access-control-allow-origin', origin);
-    r.headers.set('access-control-allow-credentials', 'true');
-    r.headers.append('vary', 'Origin');
-    r.headers.set('access-control-expose-headers', 'frontegg-trace-id');
+  /** Every response leaves through here: CORS for configured origins, security headers. */
+  function finish(request: Request, response: Response): Response {
+    let r = response;
+    try {
+      securityHeaders(r.headers);
+    } catch {
+      // Immutable headers (a response built elsewhere): copy once.
+      r = new Response(response.body, response);
+      securityHeaders(r.headers);
+    }
+    cors.decorate(request, r.headers);
     return r;
   }
 
   async function handle(request: Request, clientIp: string | null): Promise<Response> {
     const url = new URL(request.url);
     const path = url.pathname;
-    if (request.method === 'OPTIONS') {
-      return new Response(null, {
-        status: 204,
-        headers: {
-          'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-          'access-control-allow-headers': CORS_HEADERS,
-          'access-control-max-age': '600',
-        },
-      });
+    if (request.method === 'OPTIONS') return cors.preflight(request);
+    if (!originCheck.allows(request)) return errorResponse('request_cross_origin');
+    if (path === '/graphql') {
+      if (!isPreflightedGraphQLRequest(request)) return errorResponse('request_unsupported_media_type');
+      return deps.yoga.fetch(request, { clientIp });
     }
-    if (path === '/graphql') return deps.yoga.fetch(request, { clientIp });
     if (path === '/health' && request.method === 'GET') {
       const ok = await deps.health();
       return Response.json({ status: ok ? 'ok' : 'unavailable', database: ok ? 'up' : 'down' }, { status: ok ? 200 : 503 });
@@ -94,11 +83,11 @@ export function createApp(deps: AppDeps): App {
   return {
     async fetch(request, connection) {
       try {
-        return withCors(request, await handle(request, resolveClientIp(request.headers, connection?.remoteAddress, config.trustProxy)));
+        return finish(request, await handle(request, resolveClientIp(request.headers, connection?.remoteAddress, config.trustProxy)));
       } catch (error) {
         // Never a stack trace on the wire.
         deps.logger.error({ err: error, path: new URL(request.url).pathname }, 'unhandled error');
-        return withCors(request, errorResponse('internal_error'));
+        return finish(request, errorResponse('internal_error'));
       }
     },
   };

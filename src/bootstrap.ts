@@ -81,6 +81,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       prisma: db,
       logger,
       graphiql: config.graphiql,
+      introspection: config.introspection,
       cookie: {
         // Frontegg's SDKs expect fe_refresh_<clientId without dashes>.
         name: `fe_refresh_${vendor.clientId.replace(/-/g, '')}`,

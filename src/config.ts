@@ -36,10 +36,15 @@ const EnvSchema = z.object({
   GATEHOUSE_COOKIE_SAMESITE: z.enum(['Lax', 'Strict', 'None']).default('Lax'),
   /** Defaults to true when the issuer is https. */
   GATEHOUSE_COOKIE_SECURE: bool.optional(),
-  /** Comma-separated origins allowed to call with credentials (CORS). */
-  GATEHOUSE_CORS_ORIGINS: z.string().default(''),
+  /** Comma-separated origins allowed to call with credentials (CORS); each an exact scheme://host[:port]. */
+  GATEHOUSE_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .refine((v) => splitList(v).every(isOrigin), 'must be a comma-separated list of origins like https://app.example.com (no path, no wildcard)'),
   GATEHOUSE_MAX_BODY_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
-  GATEHOUSE_GRAPHIQL: bool.default(true),
+  /** Both default to on, except with NODE_ENV=production (where they must be asked for). */
+  GATEHOUSE_GRAPHIQL: bool.optional(),
+  GATEHOUSE_INTROSPECTION: bool.optional(),
   GATEHOUSE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** smtp://user:pass@host:587 or smtps://…; unset keeps mail in memory (dev/test) or refuses to send (production). */
   GATEHOUSE_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
@@ -67,6 +72,23 @@ const EnvSchema = z.object({
 
 export type Env = z.input<typeof EnvSchema>;
 
+function splitList(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** An exact origin as browsers send it in `Origin` (CORS compares strings, so it must be canonical). */
+function isOrigin(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
+  } catch {
+    return false;
+  }
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -88,6 +110,7 @@ export interface Config {
   corsOrigins: string[];
   maxBodyBytes: number;
   graphiql: boolean;
+  introspection: boolean;
   logLevel: string;
   mail: { smtpUrl: string | null; from: string };
   appUrl: string;
@@ -137,9 +160,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     // SameSite=None is only honoured by browsers on Secure cookies.
     cookie: { sameSite, secure },
-    corsOrigins: e.GATEHOUSE_CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: splitList(e.GATEHOUSE_CORS_ORIGINS),
     maxBodyBytes: e.GATEHOUSE_MAX_BODY_BYTES,
-    graphiql: e.GATEHOUSE_GRAPHIQL,
+    // An internet-facing production server does not hand out its schema or a query console.
+    graphiql: e.GATEHOUSE_GRAPHIQL ?? e.NODE_ENV !== 'production',
+    introspection: e.GATEHOUSE_INTROSPECTION ?? e.NODE_ENV !== 'production',
     logLevel: e.GATEHOUSE_LOG_LEVEL,
     mail: { smtpUrl: e.GATEHOUSE_SMTP_URL ?? null, from: e.GATEHOUSE_MAIL_FROM },
     appUrl: (e.GATEHOUSE_APP_URL ?? issuer).replace(/\/+$/, ''),

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   request_unsupported_media_type: spec(415, 'RequestError', 'Content-Type must be application/json'),
   route_not_found: spec(404, 'RequestError', 'Route not found'),
   route_method_not_allowed: spec(405, 'RequestError', 'Method not allowed'),
+  request_cross_origin: spec(403, 'RequestError', 'Cross-origin request refused: this origin may not use the session cookie'),
   graphql_invalid_query: spec(400, 'RequestError', 'Invalid GraphQL request'),
   // validation
   validation_failed: spec(400, 'ValidationError', 'Validation failed'),

@@ -1,16 +1,19 @@
 // The GraphQL-over-HTTP pipeline. /graphql and every REST route go through this one yoga
 // instance, so context, auth scopes, validation, limits and masking exist once.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { DomainError } from '../errors/domain-errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createContext, type ContextDeps } from './context.ts';
+import { graphiqlPolicy, renderGraphiQLPage } from './graphiql.ts';
 import { schema } from './schema.ts';
 
 export interface YogaDeps extends ContextDeps {
   logger: Logger;
   graphiql: boolean;
+  /** Answer `__schema` / `__type` (off in production unless enabled; `__typename` always works). */
+  introspection: boolean;
 }
 
 /** Set-Cookie values produced while resolving a request, keyed by that request. */
@@ -41,6 +44,20 @@ const useInternalParams = (): Plugin => ({
   },
 });
 
+/** The GraphiQL page carries its own CSP (its inline script by hash); see graphiql.ts. */
+const useGraphiQLPolicy = (): Plugin => ({
+  onResponse({ response }) {
+    const policy = graphiqlPolicy();
+    if (policy && response.headers.get('content-type')?.startsWith('text/html')) response.headers.set('content-security-policy', policy);
+  },
+});
+
+const useNoIntrospection = (): Plugin => ({
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+});
+
 function findDomainError(error: unknown): DomainError | null {
   let e: unknown = error;
   for (let i = 0; i < 5 && e; i++) {
@@ -55,7 +72,10 @@ export function createGraphQLHandler(deps: YogaDeps) {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: deps.graphiql ? { title: 'Gatehouse GraphiQL', defaultQuery: '{ me { id email tenants { tenant { id name } } } }' } : false,
+    renderGraphiQL: renderGraphiQLPage,
     landingPage: false,
+    // CORS is the app edge's (src/http/cors.ts): yoga's default would echo any Origin with credentials.
+    cors: false,
     batching: false,
     logging: {
       debug: (...args) => deps.logger.debug(args.map(String).join(' ')),
@@ -84,6 +104,8 @@ export function createGraphQLHandler(deps: YogaDeps) {
     plugins: [
       useResponseCookies(),
       useInternalParams(),
+      useGraphiQLPolicy(),
+      ...(deps.introspection ? [] : [useNoIntrospection()]),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
         costLimit: { maxCost: 5000, ignoreIntrospection: true },
