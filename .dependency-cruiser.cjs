@@ -80,6 +80,13 @@ module.exports = {
       to: { path: '^src/graphql/', pathNot: '^src/graphql/yoga\\.ts$' },
     },
     {
+      name: 'http-edge-self-contained',
+      severity: 'error',
+      comment: 'src/http holds edge policies (CORS, CSRF, headers) applied to every front door alike; it knows no transport and no service.',
+      from: { path: '^src/http/' },
+      to: { path: '^src/(graphql|rest|services)/' },
+    },
+    {
       name: 'services-transport-agnostic',
       severity: 'error',
       comment:
