@@ -74,6 +74,8 @@ describe('sign-up without account enumeration (forceEmailVerification on)', () =
       const body = (email: string) => ({ email, password: 'a long enough passphrase', companyName: 'Probe', provider: 'local' });
 
       const unknown = await t.rest('POST', SIGN_UP, { body: body(fresh) });
+      // The activation token is written by the queued mail task: let it finish before counting.
+      await t.tasks.drain();
       const counts = async () => ({
         tenants: await t.deps.db.tenant.count(),
         users: await t.deps.db.user.count(),
@@ -83,6 +85,7 @@ describe('sign-up without account enumeration (forceEmailVerification on)', () =
       const userBefore = await t.deps.db.user.findUnique({ where: { id: existing.userId } });
       const credentialBefore = await t.deps.db.passwordCredential.findUnique({ where: { userId: existing.userId } });
       const known = await t.rest('POST', SIGN_UP, { body: body(existing.email.toUpperCase()) });
+      await t.tasks.drain();
 
       expect(known.status).toBe(unknown.status);
       expect(unknown.status).toBe(201);
