@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './platform/logger.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
 import { createPasswordHasher } from './platform/password.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
+import { createInProcessTaskQueue, type TaskQueue } from './platform/task-queue.ts';
 import type { Deps } from './services/deps.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createConfiguredMailer } from './services/mail/mail-config.service.ts';
@@ -27,6 +28,8 @@ export interface Gatehouse {
   database: Database;
   vendor: VendorBootstrap;
   generatedSecret: boolean;
+  /** Work queued after answers; `tasks.drain()` waits for it (shutdown, tests). */
+  tasks: TaskQueue;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,8 @@ export interface BootstrapOptions {
   sms?: SmsSender;
   /** Replaces the reCAPTCHA verifier built from config (tests). */
   captcha?: CaptchaVerifier;
+  /** Replaces the in-process task queue (tests that must see what runs before the queued work). */
+  tasks?: TaskQueue;
 }
 
 export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
@@ -73,6 +78,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       sms: o.sms ?? createSmsSender({ ...config.sms, env: config.env }, logger),
       captcha: o.captcha ?? createHttpCaptchaVerifier({ url: config.captcha.verifyUrl }, logger),
       vendor: { clientId: vendor.clientId },
+      tasks: o.tasks ?? createInProcessTaskQueue(logger),
     };
     await deps.mailer.reload?.();
     const services = createServices(deps);
@@ -92,13 +98,16 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       },
     });
     const app = createApp({ config, yoga, keys, logger, health: () => database.ping() });
-    // close() first waits for background jobs (bulk invites): they must not write to a closed database.
+    // close() first waits for background jobs (bulk invites) and queued tasks (mail): they must not
+    // write to a closed database. Jobs may queue mail, so the task queue is drained last.
     const close = async () => {
+      await deps.tasks.drain();
       await services.bulkInvites.drain();
       await services.migrations.drain();
+      await deps.tasks.drain();
       await database.close();
     };
-    return { app, services, deps, database, vendor, generatedSecret: generated, close };
+    return { app, services, deps, database, vendor, generatedSecret: generated, tasks: deps.tasks, close };
   } catch (error) {
     await database.close();
     throw error;

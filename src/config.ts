@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   GATEHOUSE_PGLITE_MAINTENANCE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where reCAPTCHA tokens are verified (form POST secret, response, remoteip); Google's siteverify by default. */
   GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
+  /** Sign-up with a password answers with a session (Frontegg's default) instead of an activation email. */
+  GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN: bool.default(false),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -117,6 +119,8 @@ export interface Config {
   sms: { url: string | null; token: string | null; from: string | null };
   webauthn: { rpId: string; rpName: string; origins: string[] };
   captcha: { verifyUrl: string };
+  /** See GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN and services/auth/signup-enumeration.ts. */
+  signUpImmediateLogin: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -171,6 +175,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: { url: e.GATEHOUSE_SMS_URL ?? null, token: e.GATEHOUSE_SMS_TOKEN ?? null, from: e.GATEHOUSE_SMS_FROM ?? null },
     webauthn: webauthnConfig(e, issuer),
     captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
+    signUpImmediateLogin: e.GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { PasswordHasher } from '../platform/password.ts';
 import type { SmsSender } from '../platform/sms.ts';
+import type { TaskQueue } from '../platform/task-queue.ts';
 
 export interface Deps {
   db: PrismaClient;
@@ -27,4 +28,6 @@ export interface Deps {
   captcha: CaptchaVerifier;
   /** The installation's vendor client id: token audience and refresh-cookie name. */
   vendor: { clientId: string };
+  /** Work that runs after the answer (mail whose sending must not show in the response time). */
+  tasks: TaskQueue;
 }

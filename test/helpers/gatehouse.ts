@@ -11,6 +11,7 @@ import { print } from 'graphql';
 import { createGatehouse, type Gatehouse } from '../../src/bootstrap.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { CaptchaVerifier } from '../../src/platform/captcha.ts';
+import type { TaskQueue } from '../../src/platform/task-queue.ts';
 import { ManualClock, type Clock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 
@@ -70,7 +71,7 @@ async function freshPostgresDatabase(base: string): Promise<{ url: string; drop:
   };
 }
 
-export async function startGatehouse(env: Record<string, string> = {}, o: { clock?: Clock; captcha?: CaptchaVerifier } = {}): Promise<TestGatehouse> {
+export async function startGatehouse(env: Record<string, string> = {}, o: { clock?: Clock; captcha?: CaptchaVerifier; tasks?: TaskQueue } = {}): Promise<TestGatehouse> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
   let databaseUrl = 'pglite:memory';
   let drop = async () => {};
@@ -92,6 +93,9 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
     GATEHOUSE_LOG_LEVEL: 'silent',
     // Requests arrive in-process, as if through one proxy that appends X-Forwarded-For.
     GATEHOUSE_TRUST_PROXY: '1',
+    // Most tests sign up to get a session; the enumeration-safe default (activation first) is
+    // tested where it matters (test/security/enumeration.test.ts).
+    GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN: 'true',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();
@@ -99,6 +103,7 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
   const gh = await createGatehouse(config, {
     clock,
     captcha: o.captcha,
+    tasks: o.tasks,
     logger: createLogger('silent'),
     database: { onQuery: (q) => queries.push(q) },
   });

@@ -145,10 +145,10 @@ describe('password login', () => {
     expect(r.body.userId).toBe(created.body.id);
   });
 
-  it('refuses a locked user only after the right password', async () => {
+  it('refuses a locked user with user_locked, whatever the password', async () => {
     const u = await signUp(t);
     await t.deps.db.user.update({ where: { id: u.userId }, data: { lockedAt: new Date() } });
-    expect((await login({ email: u.email, password: 'wrong password' })).body.errorCode).toBe('auth_invalid_credentials');
+    expect((await login({ email: u.email, password: 'wrong password' })).body.errorCode).toBe('user_locked');
     const r = await login({ email: u.email, password: u.password });
     expect(r.status).toBe(403);
     expect(r.body.errorCode).toBe('user_locked');

@@ -1,5 +1,8 @@
-// Sign-up must not tell whether an email is registered when the vendor forces email verification:
-// a known email answers exactly like a new one, writes nothing, and mails the owner a notice.
+// Sign-up must not tell whether an email is registered whenever the answer is "activate by email"
+// (forceEmailVerification, a sign-up without a password, and by default every sign-up: see
+// test/security/enumeration.test.ts): a known email answers exactly like a new one, writes
+// nothing, and mails the owner a notice. This file runs with GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN (the
+// test default), where a sign-up with a password answers with a session and a duplicate with 409.
 // Mail goes over SMTP to a real local server. Also the vendor's sign-up settings over GraphQL.
 import { parse } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
@@ -71,6 +74,8 @@ describe('sign-up without account enumeration (forceEmailVerification on)', () =
       const body = (email: string) => ({ email, password: 'a long enough passphrase', companyName: 'Probe', provider: 'local' });
 
       const unknown = await t.rest('POST', SIGN_UP, { body: body(fresh) });
+      // The activation token is written by the queued mail task: let it finish before counting.
+      await t.tasks.drain();
       const counts = async () => ({
         tenants: await t.deps.db.tenant.count(),
         users: await t.deps.db.user.count(),
@@ -80,6 +85,7 @@ describe('sign-up without account enumeration (forceEmailVerification on)', () =
       const userBefore = await t.deps.db.user.findUnique({ where: { id: existing.userId } });
       const credentialBefore = await t.deps.db.passwordCredential.findUnique({ where: { userId: existing.userId } });
       const known = await t.rest('POST', SIGN_UP, { body: body(existing.email.toUpperCase()) });
+      await t.tasks.drain();
 
       expect(known.status).toBe(unknown.status);
       expect(unknown.status).toBe(201);
@@ -132,12 +138,24 @@ describe('sign-up without account enumeration (forceEmailVerification on)', () =
     }
   });
 
+  it('answers a known email like a new one without a password, even when sign-up with one logs in at once', async () => {
+    const existing = await signUp(t);
+    const unknown = await t.rest('POST', SIGN_UP, { body: { email: uniqueEmail('nopw'), companyName: 'NoPw' } });
+    const known = await t.rest('POST', SIGN_UP, { body: { email: existing.email, companyName: 'NoPw' } });
+    expect(unknown.status).toBe(201);
+    expect(known.status).toBe(201);
+    expect(known.body).toEqual({ shouldActivate: true, userId: expect.stringMatching(UUID), tenantId: expect.stringMatching(UUID) });
+    expect(shape(known.body)).toEqual(shape(unknown.body));
+    expect((await smtp.next(existing.email)).subject).toBe('Someone tried to create an account with your address');
+  });
+
   it('still answers 409 for a known email when sign-up logs in at once (forceEmailVerification off)', async () => {
     const existing = await signUp(t);
     const sent = smtp.count(existing.email);
     const r = await t.rest('POST', SIGN_UP, { body: { email: existing.email, password: 'a long enough passphrase', companyName: 'Dup' } });
     expect(r.status).toBe(409);
     expect(r.body.errorCode).toBe('user_already_exists');
+    await t.tasks.drain();
     expect(smtp.count(existing.email)).toBe(sent);
   });
 });

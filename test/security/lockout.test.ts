@@ -68,7 +68,7 @@ describe('lockout policy configuration', () => {
 });
 
 describe('locking (vendor policy: 3 attempts)', () => {
-  it('locks after 3 wrong passwords: the right one then answers user_locked, a wrong one still "invalid"', async () => {
+  it('locks after 3 wrong passwords: then every password, right or wrong, answers user_locked', async () => {
     const u = await signUp(t);
     for (let i = 0; i < 2; i++) expect((await login(u.email, 'wrong password')).body).toEqual(INVALID);
     expect((await userRow(u.userId)).lockedAt).toBeNull();
@@ -78,10 +78,11 @@ describe('locking (vendor policy: 3 attempts)', () => {
     const locked = await login(u.email, u.password);
     expect(locked.status).toBe(403);
     expect(locked.body.errorCode).toBe('user_locked');
-    // a guesser learns nothing about the lock
+    // no password oracle: a guess answers exactly like the right password (and is counted)
     const guess = await login(u.email, 'another guess');
-    expect(guess.status).toBe(401);
-    expect(guess.body).toEqual(INVALID);
+    expect(guess.status).toBe(403);
+    expect(guess.body).toEqual(locked.body);
+    expect((await userRow(u.userId)).failedLoginAttempts).toBe(5);
     // nor can the existing session be refreshed
     expect((await t.rest('POST', '/identity/resources/auth/v1/user/token/refresh', { cookie: u.refreshToken, body: {} })).status).toBe(401);
   });

@@ -19,12 +19,12 @@ import { sendUnlockEmail } from '../users/unlock.service.ts';
 import { createTenantIn } from '../tenants/tenants.service.ts';
 import { consumeTenantInviteIn, joinTenantByInvite } from '../tenants/tenant-invites.service.ts';
 import { assertMailAvailable } from '../users/account-tokens.ts';
-import { sendActivationEmail } from '../users/activation.service.ts';
 import { verifyStoredPassword } from '../users/imported-passwords.ts';
 import { createUserIn } from '../users/users.service.ts';
 import { emailSchema, metadataSchema, nameSchema, parseInput, passwordSchema, phoneSchema, urlSchema, usernameSchema } from '../validation.ts';
+import { refuseLockedAccount } from './locked-account.ts';
 import type { ClientInfo, SessionStore } from './sessions.service.ts';
-import { answerDuplicateSignUp } from './signup-enumeration.ts';
+import { DuplicateSignUpRehearsal, defineSignUpMail, rehearsalEmail } from './signup-enumeration.ts';
 import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
 import type { IpRestrictionGuard } from '../policies/restrictions.service.ts';
@@ -108,7 +108,7 @@ const UsernameSignUpInput = SignUpInput.extend({ username: frontEggUsernameSchem
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
 
-type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha'> & {
+type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha' | 'tasks'> & {
   sessions: SessionStore;
   tokens: TokenIssuer;
   /** IP restrictions of the tenant a session starts or refreshes into (in-process cache: no statement). */
@@ -117,6 +117,7 @@ type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vend
 
 export function createAuthService(deps: AuthDeps) {
   const { db, hasher, clock, keys, config, vendor, sessions, tokens } = deps;
+  const signUpMail = defineSignUpMail(deps);
 
   /**
    * What login, refresh and session start need of a user, as one JSON value over alias u
@@ -249,7 +250,7 @@ export function createAuthService(deps: AuthDeps) {
 
   /**
    * Checks the captcha (when a recaptchaToken is due), then the password; unknown users cost one
-   * dummy verification so timing does not tell them apart.
+   * dummy verification so timing does not tell them apart, and so do locked ones.
    */
   async function checkPassword(
     where: { email: string } | { username: string },
@@ -262,6 +263,8 @@ export function createAuthService(deps: AuthDeps) {
       await assertCaptcha(deps, read.captcha, { token: captcha.token, email: 'email' in where ? where.email : read.user?.email, remoteIp: captcha.remoteIp });
     }
     const found = read.user ? { ...read, user: read.user } : null;
+    // A locked account verifies no password: every one answers user_locked (see locked-account.ts).
+    if (found?.user.lockedAt) await refuseLockedAccount(deps, where, password);
     // Imported (migrated) hashes are verified with their own algorithm and upgraded to argon2id.
     const ok = await verifyStoredPassword(deps, read.user?.id ?? null, read.passwordHash, password);
     if (!ok || !found) {
@@ -284,8 +287,8 @@ export function createAuthService(deps: AuthDeps) {
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
       const found = await checkPassword(where, input.password, { token: input.recaptchaToken, remoteIp: client.ipAddress });
       let user = found.user;
-      // Only someone who knows the password learns that the account is locked or unverified.
-      if (user.lockedAt) fail('user_locked');
+      // Only someone who knows the password learns that the account is unverified (a lock answers
+      // every password alike, in checkPassword).
       if (!user.verified && found.forceEmailVerification) fail('user_not_verified');
       // An expired password opens no session: the answer is a reset token for the reset flow.
       if (passwordExpired(found.passwordChangedAt, found.rotationMinutes, clock.now())) {
@@ -337,10 +340,11 @@ export function createAuthService(deps: AuthDeps) {
 
     /**
      * Sign-up creates a tenant (the company) and its first user, who gets the first-user roles.
-     * Without a password, or when the vendor forces email verification, the user starts
-     * unverified and gets an activation email instead of a session. Under forceEmailVerification a
-     * registered email answers like a new sign-up and writes nothing (see signup-enumeration.ts);
-     * otherwise it answers 409, since a session cannot be faked.
+     * Unless GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN lets a sign-up with a password answer with a
+     * session (and forceEmailVerification does not stop it), the user starts unverified and gets
+     * an activation email. A registered email then answers like a new sign-up, after the same
+     * work, and its owner gets a notice (see signup-enumeration.ts); with a session to answer, it
+     * answers 409, since a session cannot be faked.
      */
     async signUp(
       raw: z.input<typeof SignUpInput> | z.input<typeof UsernameSignUpInput>,
@@ -353,14 +357,15 @@ export function createAuthService(deps: AuthDeps) {
       await assertCaptcha(deps, await readCaptchaPolicy(db), { token: input.recaptchaToken, email: input.email, remoteIp: client.ipAddress });
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { allowSignUps: true, forceEmailVerification: true } });
       if (!settings?.allowSignUps) fail('signup_disabled');
-      const shouldActivate = !input.password || settings.forceEmailVerification;
-      // Activation goes by email: a username sign-up without one needs a password and no enforced verification.
+      const shouldActivate = !input.password || settings.forceEmailVerification || !config.signUpImmediateLogin;
+      // Activation goes by email: a username sign-up without one needs a password and an immediate login.
       if (shouldActivate && !input.email) fail('validation_failed', 'email: is required when the account must be activated (no password, or email verification is enforced)');
       // Before any write: an account nobody can activate must not be created.
       if (shouldActivate) assertMailAvailable(deps);
       const verified = false;
       const created = await db.$transaction(async (tx) => {
-        if (input.email && (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } }))) fail('user_already_exists');
+        const registered = input.email ? await tx.user.findUnique({ where: { email: input.email }, select: { id: true } }) : null;
+        if (registered && !shouldActivate) fail('user_already_exists');
         // A tenant invite joins its tenant (invite roles, else defaults) instead of creating one.
         const invite = input.invitationToken ? await consumeTenantInviteIn(tx, deps, input.invitationToken, input.email ?? null) : null;
         const tenant = invite
@@ -371,7 +376,8 @@ export function createAuthService(deps: AuthDeps) {
           { hasher, clock },
           {
             tenantId: tenant.id,
-            email: input.email,
+            // A registered email rehearses the sign-up with a stand-in address, rolled back below.
+            email: registered ? rehearsalEmail(input.email!) : input.email,
             username: input.username,
             name: input.name,
             password: input.password,
@@ -383,17 +389,18 @@ export function createAuthService(deps: AuthDeps) {
           },
           { firstUser: !invite },
         );
+        if (registered) throw new DuplicateSignUpRehearsal();
         return { userId, tenantId: tenant.id };
       }).catch((e: unknown) => {
-        // Under forceEmailVerification a known email must not be revealed (see signup-enumeration.ts);
-        // catching here also covers a concurrent sign-up losing the unique-email race.
-        if (settings.forceEmailVerification && e instanceof DomainError && e.code === 'user_already_exists') return null;
+        if (e instanceof DuplicateSignUpRehearsal) return null;
+        // A concurrent sign-up that lost the unique-email race is a duplicate too.
+        if (shouldActivate && e instanceof DomainError && e.code === 'user_already_exists') return null;
         throw e;
       });
-      if (!created) return answerDuplicateSignUp(deps, { ...input, email: input.email! });
+      if (!created) return signUpMail.duplicate(input.email!);
       const { userId, tenantId } = created;
       if (shouldActivate) {
-        await sendActivationEmail(deps, { id: userId, email: input.email!, name: input.name ?? null });
+        signUpMail.activation({ userId, email: input.email!, name: input.name ?? null });
         return { shouldActivate, userId, tenantId, authResponse: null };
       }
       const user = (await findLoginUser({ id: userId }))!;

@@ -1,5 +1,6 @@
-// Passwordless login by email (Frontegg's magic link and OTC). Requests answer alike for known and
-// unknown addresses (no mail, no token for unknown ones). Proving control of the mailbox replaces
+// Passwordless login by email (Frontegg's magic link and OTC). Requests answer alike, after the
+// same work, for known and unknown addresses: the lookup, the token and the mail are a queued task
+// (no mail, no token for unknown ones). Proving control of the mailbox replaces
 // the password only: the login that follows keeps the lock and MFA rules of password login.
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
@@ -25,7 +26,7 @@ const CodeInput = z.object({ email: emailSchema, code: z.string().trim().min(1, 
 
 type PasswordlessType = 'MAGIC_LINK' | 'LOGIN_CODE';
 
-type PasswordlessDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'> & {
+type PasswordlessDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & {
   /** Logs in a user who proved their mailbox (auth.service owns sessions and MFA; injected, so no cycle). */
   login: (userId: string, client: ClientInfo) => Promise<TLogin>;
 };
@@ -51,6 +52,23 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
     return user?.email ? { ...user, email: user.email } : null;
   }
 
+  // The lookup, the token and the mail run after the answer, known address or not, so a request's
+  // work (and time) says nothing about the address (platform/task-queue.ts).
+  const sendMagicLink = deps.tasks.define<{ email: string }>('magic-link-mail', async ({ email }) => {
+    const user = await findUser(email);
+    if (!user) return;
+    const token = randomToken(32);
+    await issue('MAGIC_LINK', user, secrets.hashToken(token), MAGIC_LINK_TTL_MS, 1);
+    await deliver(deps, renderTemplate('MagicLink', { to: user.email, name: user.name, link: magicLinkLink(config.appUrl, token), validForMinutes: MAGIC_LINK_TTL_MS / 60_000 }));
+  });
+  const sendLoginCode = deps.tasks.define<{ email: string }>('login-code-mail', async ({ email }) => {
+    const user = await findUser(email);
+    if (!user) return;
+    const code = randomDigits(LOGIN_CODE_DIGITS);
+    await issue('LOGIN_CODE', user, codeHash(user.id, code), LOGIN_CODE_TTL_MS, LOGIN_CODE_MAX_ATTEMPTS);
+    await deliver(deps, renderLoginCodeTemplate({ to: user.email, name: user.name, code, validForMinutes: LOGIN_CODE_TTL_MS / 60_000 }));
+  });
+
   return {
     /** Emails a 15-minute single-use login link; silent for unknown addresses. */
     async requestMagicLink(raw: { email: string }) {
@@ -58,12 +76,7 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
       // Before any lookup: the refusal must not depend on the address.
       await assertPasswordlessMethodEnabled(db, 'magicLink');
       assertMailAvailable(deps);
-      const user = await findUser(input.email);
-      if (user) {
-        const token = randomToken(32);
-        await issue('MAGIC_LINK', user, secrets.hashToken(token), MAGIC_LINK_TTL_MS, 1);
-        deliver(deps, renderTemplate('MagicLink', { to: user.email, name: user.name, link: magicLinkLink(config.appUrl, token), validForMinutes: MAGIC_LINK_TTL_MS / 60_000 }));
-      }
+      sendMagicLink({ email: input.email });
       return { accepted: true };
     },
 
@@ -88,12 +101,7 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
       const input = parseInput(RequestInput, raw);
       await assertPasswordlessMethodEnabled(db, 'code');
       assertMailAvailable(deps);
-      const user = await findUser(input.email);
-      if (user) {
-        const code = randomDigits(LOGIN_CODE_DIGITS);
-        await issue('LOGIN_CODE', user, codeHash(user.id, code), LOGIN_CODE_TTL_MS, LOGIN_CODE_MAX_ATTEMPTS);
-        deliver(deps, renderLoginCodeTemplate({ to: user.email, name: user.name, code, validForMinutes: LOGIN_CODE_TTL_MS / 60_000 }));
-      }
+      sendLoginCode({ email: input.email });
       return { accepted: true };
     },
 

@@ -112,11 +112,12 @@ export function assertMailAvailable(deps: Pick<Deps, 'mailer'>) {
 }
 
 /**
- * Sends without waiting: the answer (and its timing) must not depend on whether an address is
- * known, and an SMTP failure is the operator's problem, logged, not the caller's.
+ * Sends without failing the caller: an SMTP failure is the operator's problem, logged, not the
+ * caller's. Requests do not wait for it; a queued task (platform/task-queue.ts) awaits the returned
+ * promise, so draining the queue means the mail has gone.
  */
-export function deliver(deps: Pick<Deps, 'mailer' | 'logger'>, message: MailMessage) {
-  deps.mailer.send(message).catch((error: unknown) => {
+export function deliver(deps: Pick<Deps, 'mailer' | 'logger'>, message: MailMessage): Promise<void> {
+  return deps.mailer.send(message).catch((error: unknown) => {
     deps.logger.error({ err: error, subject: message.subject }, 'sending mail failed');
   });
 }

@@ -46,20 +46,26 @@ export async function sendActivationEmail(deps: ActivationMailDeps, user: { id: 
       maxAttempts: CODE_MAX_ATTEMPTS,
       ttlMs: strategy.codeExpiration * 60_000,
     });
-    deliver(deps, renderCodeTemplate('ActivateUser', { to: user.email, name: user.name, code, validForMinutes: strategy.codeExpiration }));
+    await deliver(deps, renderCodeTemplate('ActivateUser', { to: user.email, name: user.name, code, validForMinutes: strategy.codeExpiration }));
     return;
   }
   const { link } = await activationLinkFor(deps, user);
-  deliver(deps, renderTemplate('ActivateUser', { to: user.email, name: user.name, link, validForMinutes: ACTIVATION_TTL_MS / 60_000 }));
+  await deliver(deps, renderTemplate('ActivateUser', { to: user.email, name: user.name, link, validForMinutes: ACTIVATION_TTL_MS / 60_000 }));
 }
 
-type ActivationDeps<TSession> = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'> & {
+type ActivationDeps<TSession> = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & {
   /** Starts a session for an activated user (auth.service owns sessions; injected, so no import cycle). */
   startSession: (userId: string, client: ClientInfo) => Promise<TSession>;
 };
 
 export function createActivationService<TSession>(deps: ActivationDeps<TSession>) {
   const { db, hasher, clock } = deps;
+  // Known, verified or unknown: the request answers after the same work; the lookup and the mail
+  // are a queued task (platform/task-queue.ts).
+  const resendActivation = deps.tasks.define<{ email: string }>('activation-mail-resend', async ({ email }) => {
+    const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, name: true, verified: true } });
+    if (user && !user.verified) await sendActivationEmail(deps, user);
+  });
 
   /**
    * Verifies the user and logs them in. A password is required (and policy-checked) when the
@@ -127,8 +133,7 @@ export function createActivationService<TSession>(deps: ActivationDeps<TSession>
     async resend(raw: { email: string }) {
       const input = parseInput(ResendInput, raw);
       assertMailAvailable(deps);
-      const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, name: true, verified: true } });
-      if (user && !user.verified) await sendActivationEmail(deps, user);
+      resendActivation({ email: input.email });
       return { accepted: true };
     },
 

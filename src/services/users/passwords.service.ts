@@ -7,6 +7,7 @@ import type { Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { MAX_HISTORY_SIZE, assertPasswordAllowedFor, historySizeFor, recordFailedPassword } from '../policies/password-policies.service.ts';
 import { idSchema, parseInput, passwordSchema } from '../validation.ts';
+import { refuseLockedAccount } from '../auth/locked-account.ts';
 import { verifyStoredPassword } from './imported-passwords.ts';
 
 const ChangePasswordInput = z.object({ password: passwordSchema, newPassword: passwordSchema });
@@ -81,12 +82,13 @@ export function createPasswordsService(deps: PasswordsDeps) {
       });
       if (!user) fail('user_not_found');
       const currentHash = user.password?.hash ?? null;
+      // Locked: no password is verified, every one answers user_locked (see locked-account.ts).
+      if (user.lockedAt) await refuseLockedAccount(deps, { id: userId }, input.password);
       // An imported hash is checked too; not upgraded, the new password replaces it just below.
       if (!(await verifyStoredPassword({ db, hasher }, userId, currentHash, input.password, { upgrade: false })) || !currentHash) {
         await recordFailedPassword(db, { id: userId }, clock.now());
         fail('auth_invalid_credentials');
       }
-      if (user.lockedAt) fail('user_locked');
 
       const tenantIds = user.memberships.map((m) => m.tenantId);
       await assertPasswordAllowedFor(db, tenantIds, input.newPassword, { email: user.email, username: user.username });
