@@ -8,8 +8,8 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { domainError } from '../errors/domain-errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
+import { actingUserId, actsIn, holds, mayActIn } from '../services/authorization/tenant-scope.ts';
 import type { GraphQLContext } from './context.ts';
-import { actingUserId } from './context.ts';
 
 export interface AuthScopes {
   /** Any valid token (user or vendor). */
@@ -22,6 +22,10 @@ export interface AuthScopes {
   actor: boolean;
   /** The caller (user or API token) holds this permission key in its tenant (the vendor holds all). */
   permission: string;
+  /** The call may act in this tenant (null: the tenant it acts in): any for the vendor, else only its own. */
+  tenantAccess: string | null;
+  /** The call acts in exactly this tenant (fields that show what is inside a tenant). */
+  tenantMember: string;
 }
 
 export const builder = new SchemaBuilder<{
@@ -64,9 +68,10 @@ export const builder = new SchemaBuilder<{
       vendor: ctx.principal.kind === 'vendor',
       user: ctx.principal.kind === 'user',
       actor: actingUserId(ctx) !== null,
-      permission: (key) =>
-        ctx.principal.kind === 'vendor' ||
-        ((ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') && ctx.principal.permissions.includes(key)),
+      // The rules are the service's (services/authorization/tenant-scope.ts); these only name them.
+      permission: (key) => holds(ctx, key),
+      tenantAccess: (tenantId) => mayActIn(ctx, tenantId),
+      tenantMember: (tenantId) => actsIn(ctx, tenantId),
     }),
     // 401 when there is no (valid) token, 403 when the token lacks the right.
     unauthorizedError: (_parent, ctx) =>

@@ -1,6 +1,7 @@
 // Per-request GraphQL context. Built once per request from the HTTP request; holds the
 // services (never the database for resolvers to query directly) and the principal.
 import { DomainError, fail } from '../errors/domain-errors.ts';
+import { actingUserId, subTenantOf } from '../services/authorization/tenant-scope.ts';
 import type { ErrorCode } from '../errors/codes.ts';
 import { parseCookies, serializeCookie } from '../platform/http.ts';
 import type { Principal } from '../services/auth/auth.service.ts';
@@ -65,13 +66,8 @@ export async function createContext(request: Request, deps: ContextDeps, clientI
   }
   const { name, deviceName = name.replace(/^fe_refresh_/, 'fe_device_'), ...cookieOptions } = deps.cookie;
   const headerTenantId = header(h, 'frontegg-tenant-id');
-  // Sub-tenant access is decided here, once, for every field that reads actingTenantId: a header
-  // naming another tenant is honoured only when the rule allows it, and ignored otherwise (the
-  // call then acts in the token's own tenant, where a foreign id finds nothing).
-  let subTenantId: string | null = null;
-  if (principal.kind === 'user' && headerTenantId && headerTenantId !== principal.tenantId) {
-    if (await deps.services.tenants.canActInSubTenant(principal.userId, principal.tenantId, headerTenantId)) subTenantId = headerTenantId;
-  }
+  // Sub-tenant access is decided here, once per request, by the service rule (subTenantOf).
+  const subTenantId = await subTenantOf(principal, headerTenantId, (u, own, sub) => deps.services.tenants.canActInSubTenant(u, own, sub));
   return {
     services: deps.services,
     principal,
@@ -98,32 +94,5 @@ export async function createContext(request: Request, deps: ContextDeps, clientI
   };
 }
 
-/** The user a call acts as: the token's user, or the frontegg-user-id of a vendor call. */
-export function actingUserId(ctx: GraphQLContext): string | null {
-  if (ctx.principal.kind === 'user') return ctx.principal.userId;
-  if (ctx.principal.kind === 'vendor') return ctx.headerUserId;
-  return null;
-}
-
 /** The acting user of a self-service field; without one the call is unauthenticated. */
 export const requireActingUserId = (ctx: GraphQLContext): string => actingUserId(ctx) ?? fail('auth_unauthenticated');
-
-/**
- * The tenant a listing reads: the vendor without frontegg-tenant-id reads every tenant (null);
- * everyone else reads the tenant they act in.
- */
-export const listingTenantId = (ctx: GraphQLContext): string | null =>
-  ctx.principal.kind === 'vendor' ? ctx.headerTenantId : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
-
-/**
- * The tenant a call acts in: the token's tenant, or the frontegg-tenant-id of a vendor call.
- * A user with sub-tenant access acts in the sub-tenant its frontegg-tenant-id names (with the
- * roles of its own tenant, as in Frontegg). An API token acts only in its own tenant; it has no
- * acting user, so self-service fields (scope `actor`) stay with people.
- */
-export function actingTenantId(ctx: GraphQLContext): string | null {
-  if (ctx.principal.kind === 'user') return ctx.subTenantId ?? ctx.principal.tenantId;
-  if (ctx.principal.kind === 'apiToken') return ctx.principal.tenantId;
-  if (ctx.principal.kind === 'vendor') return ctx.headerTenantId;
-  return null;
-}

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteDefinition } from '../../src/rest/define-route.ts';
 import { SERVICE_PREFIXES } from '../../src/rest/define-route.ts';
 import { routes } from '../../src/rest/routes/index.ts';
+import { schema } from '../../src/graphql/schema.ts';
 import { signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
+import { documentFor, rootFields, type Pick, type RootField } from '../helpers/schema-probe.ts';
 
 /**
  * Public routes: they take no bearer token (credentials, emailed codes, refresh cookies), so
@@ -53,6 +55,18 @@ interface Victim {
   tenantTokenId: string;
   userTokenId: string;
   childTenantId: string;
+  /** Something of A in every listing, so a listing that reads the wrong tenant shows it. */
+  username: string;
+  secondEmailId: string;
+  secondEmail: string;
+  phoneId: string;
+  phoneNumber: string;
+  jobId: string;
+  inviteId: string;
+  ipRestrictionId: string;
+  ipRestriction: string;
+  domainRestrictionId: string;
+  domainRestriction: string;
 }
 let A: Victim;
 
@@ -65,7 +79,14 @@ const paramIds = (): Record<string, string[]> => ({
   sessionId: [A.sessionId],
   deviceId: [randomUUID()],
   key: ['tier'],
-  id: [A.memberId, A.adminId, A.sessionId, A.tenantTokenId, A.userTokenId, A.roleId, A.groupId, A.tenantId],
+  username: [A.username],
+  emailId: [A.secondEmailId],
+  phoneId: [A.phoneId],
+  migrationId: [A.jobId],
+  id: [
+    A.memberId, A.adminId, A.sessionId, A.tenantTokenId, A.userTokenId, A.roleId, A.groupId, A.tenantId,
+    A.jobId, A.inviteId, A.phoneId, A.secondEmailId, A.ipRestrictionId, A.domainRestrictionId,
+  ],
 });
 
 /** Every plausible body field names A (zod strips what a route does not read). */
@@ -94,7 +115,11 @@ const probeBody = () => ({
   code: '000000',
 });
 
-const sensitive = () => [A.tenantId, A.adminId, A.adminEmail, A.memberId, A.memberEmail, A.roleId, A.groupId, A.sessionId, A.tenantTokenId, A.userTokenId, A.childTenantId];
+const sensitive = () => [
+  A.tenantId, A.adminId, A.adminEmail, A.memberId, A.memberEmail, A.roleId, A.groupId, A.sessionId, A.tenantTokenId, A.userTokenId, A.childTenantId,
+  A.username, A.secondEmailId, A.secondEmail, A.phoneId, A.phoneNumber, A.jobId, A.inviteId,
+  A.ipRestrictionId, A.ipRestriction, A.domainRestrictionId, A.domainRestriction,
+];
 
 /** A's rows, for before/after comparison. */
 async function snapshotA() {
@@ -109,6 +134,11 @@ async function snapshotA() {
     sessions: await db.session.findMany({ where: { userId: { in: userIds } }, orderBy: { id: 'asc' } }),
     apiTokens: await db.apiToken.findMany({ where: { tenantId: A.tenantId }, orderBy: { id: 'asc' } }),
     policies: await db.policy.findMany({ where: { tenantId: A.tenantId }, orderBy: { id: 'asc' } }),
+    emails: await db.userEmail.findMany({ where: { userId: { in: userIds } }, orderBy: { id: 'asc' } }),
+    phones: await db.userPhoneNumber.findMany({ where: { userId: { in: userIds } }, orderBy: { id: 'asc' } }),
+    jobs: await db.job.findMany({ where: { tenantId: A.tenantId }, orderBy: { id: 'asc' } }),
+    invites: await db.invitation.findMany({ where: { tenantId: A.tenantId }, orderBy: { id: 'asc' } }),
+    restrictions: await db.restrictionEntry.findMany({ where: { tenantId: A.tenantId }, orderBy: { id: 'asc' } }),
   });
 }
 
@@ -132,6 +162,21 @@ beforeAll(async () => {
   const role = await db.role.create({ data: { tenantId: a.tenantId, key: 'victim-role', name: 'Victim role' } });
   const group = await db.group.create({ data: { tenantId: a.tenantId, name: 'Victim group', users: { create: [{ userId: member.body.id }] } } });
   const session = await db.session.findFirstOrThrow({ where: { userId: a.userId } });
+  const tag = randomUUID().slice(0, 8);
+  const username = `victim-${tag}`;
+  await db.user.update({ where: { id: member.body.id }, data: { username } });
+  const secondEmail = `victim-second-${tag}@example.test`;
+  const email2 = await db.userEmail.create({ data: { userId: member.body.id, email: secondEmail, verifiedAt: new Date() } });
+  const phoneNumber = `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  const phone = await db.userPhoneNumber.create({ data: { userId: member.body.id, phoneNumber, verifiedAt: new Date() } });
+  const job = await db.job.create({ data: { kind: 'users.bulk-invite', tenantId: a.tenantId, status: 'COMPLETED', input: { probe: tag } } });
+  const invite = await db.invitation.create({
+    data: { tenantId: a.tenantId, inviterUserId: a.userId, tokenHash: `victim-${randomUUID()}`, expiresAt: new Date(Date.now() + 86_400_000) },
+  });
+  const ipRestriction = `203.0.113.${1 + Math.floor(Math.random() * 250)}`;
+  const ip = await db.restrictionEntry.create({ data: { kind: 'IP', tenantId: a.tenantId, value: ipRestriction, strategy: 'ALLOW' } });
+  const domainRestriction = `victim-${tag}.example`;
+  const domain = await db.restrictionEntry.create({ data: { kind: 'EMAIL_DOMAIN', tenantId: a.tenantId, value: domainRestriction, strategy: 'BLOCK' } });
   const tokens = await db.apiToken.findMany({ where: { tenantId: a.tenantId }, orderBy: { createdAt: 'asc' } });
   A = {
     tenantId: a.tenantId,
@@ -145,6 +190,17 @@ beforeAll(async () => {
     tenantTokenId: tokens.find((x) => x.userId === null)!.id,
     userTokenId: tokens.find((x) => x.userId !== null)!.id,
     childTenantId: child.body.tenantId,
+    username,
+    secondEmailId: email2.id,
+    secondEmail,
+    phoneId: phone.id,
+    phoneNumber,
+    jobId: job.id,
+    inviteId: invite.id,
+    ipRestrictionId: ip.id,
+    ipRestriction,
+    domainRestrictionId: domain.id,
+    domainRestriction,
   };
   await db.tenant.update({ where: { id: A.tenantId }, data: { metadata: { tier: 'gold' } } });
 }, 60_000);
@@ -240,5 +296,98 @@ describe('tenant isolation matrix (GraphQL)', () => {
     const text = JSON.stringify(r.data ?? null);
     for (const secret of sensitive()) expect(text.includes(secret), `${doc} leaks ${secret}: ${text.slice(0, 300)}`).toBe(false);
     expect(await snapshotA()).toBe(before);
+  });
+});
+
+/**
+ * A's id for an argument, by its name (and the field's, for a bare `id`). Queries get A's real
+ * email and username (a lookup by them must not find A's user); mutations a fresh address, as
+ * an existing one may legitimately join that (global) user to B.
+ */
+function pickFor(fieldName: string, operation: 'query' | 'mutation'): Pick {
+  const idOf = (name: string): string => {
+    if (/^(tenantId|rootId|parentTenantId|parentId)$/.test(name)) return A.tenantId;
+    if (/group/i.test(name)) return A.groupId;
+    if (/role/i.test(name)) return A.roleId;
+    if (/session/i.test(name)) return A.sessionId;
+    if (/user/i.test(name)) return A.memberId;
+    if (/job|migration/i.test(name)) return A.jobId;
+    if (name !== 'id' && name !== 'ids') return randomUUID();
+    const f = fieldName;
+    if (/group/i.test(f)) return A.groupId;
+    if (/role/i.test(f)) return A.roleId;
+    if (/session/i.test(f)) return A.sessionId;
+    if (/userApiToken|userAccessToken/i.test(f)) return A.userTokenId;
+    if (/token/i.test(f)) return A.tenantTokenId;
+    if (/invite|invitation/i.test(f)) return A.inviteId;
+    if (/domain/i.test(f)) return A.domainRestrictionId;
+    if (/restriction|ip/i.test(f)) return A.ipRestrictionId;
+    if (/email/i.test(f)) return A.secondEmailId;
+    if (/phone/i.test(f)) return A.phoneId;
+    if (/job|bulk|migration/i.test(f)) return A.jobId;
+    if (/tenant/i.test(f)) return A.tenantId;
+    return A.memberId;
+  };
+  return (name, scalar) => {
+    if (name === 'tenantIds') return [A.tenantId, A.childTenantId];
+    switch (scalar) {
+      case 'ID':
+        return idOf(name);
+      case 'Int':
+      case 'Float':
+        return 1;
+      case 'Boolean':
+        return true;
+      case 'DateTime':
+        return new Date(Date.now() + 86_400_000).toISOString();
+      case 'JSONObject':
+        return { probe: true };
+      default:
+        if (/email/i.test(name)) return operation === 'query' ? A.memberEmail : uniqueEmail('probe');
+        if (/username/i.test(name)) return A.username;
+        if (/userId|tenantId/.test(name)) return idOf(name);
+        return 'isolation-probe';
+    }
+  };
+}
+
+const FORGED = () => ({ 'frontegg-tenant-id': A.tenantId, 'frontegg-user-id': A.memberId });
+const tenantFields = rootFields(schema).filter((r) => r.tenantArgs);
+// Every query, tenant argument or not, also runs with the forged Frontegg headers: a user token
+// must act in its own tenant whatever frontegg-tenant-id says (listings included).
+const queryFields = rootFields(schema).filter((r) => r.operation === 'query');
+
+/** Runs the generated document, shrinking the selection until graphql-armor's limits accept it. */
+async function probe(root: RootField, token: string, headers: Record<string, string> = {}) {
+  for (let depth = 2; ; depth--) {
+    const { source, variables } = documentFor(root, pickFor(root.field.name, root.operation), depth);
+    const r = await t.gql(gql(source), variables, { token, headers });
+    const invalid = r.errors?.find((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+    if (invalid && depth > 0) continue;
+    expect(invalid, `${source}: ${invalid?.message}`).toBeUndefined();
+    return { source, ...r };
+  }
+}
+
+describe('tenant isolation matrix (generated from the schema)', () => {
+  it('finds the tenant-selecting fields', () => {
+    const names = tenantFields.map((r) => r.field.name);
+    expect(names).toEqual(expect.arrayContaining(['groups', 'roles', 'users', 'tenantApiTokens', 'createGroup', 'subTenants']));
+    expect(names.length).toBeGreaterThan(60);
+  });
+
+  const rows = [
+    ...tenantFields.map((r) => [`${r.operation} ${r.field.name}(tenantId: A)`, r, false] as const),
+    ...tenantFields.map((r) => [`${r.operation} ${r.field.name}(tenantId: A) + forged headers`, r, true] as const),
+    ...queryFields.filter((r) => !r.tenantArgs).map((r) => [`query ${r.field.name} + forged headers`, r, true] as const),
+  ];
+  it.each(rows)('%s: refused or nothing of A', async (_name, root, forged) => {
+    const b = await signUp(t, { companyName: 'Attacker' });
+    const before = await snapshotA();
+    const r = await probe(root, b.accessToken, forged ? FORGED() : {});
+    expect(r.status).toBeLessThan(500);
+    const text = JSON.stringify(r.data ?? null);
+    for (const secret of sensitive()) expect(text.includes(secret), `${r.source} leaks ${secret}: ${text.slice(0, 300)}`).toBe(false);
+    expect(await snapshotA(), `${root.field.name} changed A's data`).toBe(before);
   });
 });

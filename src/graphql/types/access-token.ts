@@ -5,9 +5,10 @@
 import { fail } from '../../errors/domain-errors.ts';
 import type { Services } from '../../services/index.ts';
 import { builder } from '../builder.ts';
-import { actingUserId, type GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { grantorOf, tenantForManagement, tokenOwner } from './api-token.ts';
+import { actingUserId, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { canInTenant } from '../auth-scopes.ts';
+import { grantorOf, tokenOwner } from './api-token.ts';
 
 type TokenQuery = NonNullable<Parameters<Services['accessTokens']['findTenantToken']>[2]>;
 
@@ -55,16 +56,14 @@ const CreateUserAccessTokenInput = builder.inputType('CreateUserAccessTokenInput
   }),
 });
 
-/** The tenant a vendor-only call names (frontegg-tenant-id); the token must live there. */
-const vendorTenant = (ctx: GraphQLContext) => ctx.headerTenantId ?? fail('tenant_header_required');
 
 builder.queryFields((t) => ({
   tenantAccessTokens: t.prismaField({
     type: ['ApiToken'],
     description: "The tenant's account access tokens, newest first (never their secrets).",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.read.tenantApiTokens'),
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (query, _root, { tenantId }, ctx) => ctx.services.accessTokens.listTenantTokens(tenantForManagement(ctx, tenantId), query),
+    resolve: (query, _root, { tenantId }, ctx) => ctx.services.accessTokens.listTenantTokens(tenantFor(ctx, tenantId), query),
   }),
   myAccessTokens: t.prismaField({
     type: ['ApiToken'],
@@ -80,20 +79,20 @@ builder.queryFields((t) => ({
     description: 'Vendor only: an account access token of the frontegg-tenant-id tenant.',
     authScopes: { vendor: true },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'TENANT_ACCESS', vendorTenant(ctx)),
+    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'TENANT_ACCESS', tenantFor(ctx)),
   }),
   userAccessTokenData: t.field({
     type: AccessTokenData,
     description: 'Vendor only: a personal access token of the frontegg-tenant-id tenant.',
     authScopes: { vendor: true },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'USER_ACCESS', vendorTenant(ctx)),
+    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'USER_ACCESS', tenantFor(ctx)),
   }),
   activeUserAccessTokens: t.prismaField({
     type: ['ApiToken'],
     description: "Vendor only: the frontegg-tenant-id tenant's personal access tokens that have not expired.",
     authScopes: { vendor: true },
-    resolve: (query, _root, _args, ctx) => ctx.services.accessTokens.listActiveUserTokens(vendorTenant(ctx), query),
+    resolve: (query, _root, _args, ctx) => ctx.services.accessTokens.listActiveUserTokens(tenantFor(ctx), query),
   }),
 }));
 
@@ -101,22 +100,22 @@ builder.mutationFields((t) => ({
   createTenantAccessToken: t.field({
     type: CreatedAccessToken,
     description: 'Creates an account access token with roles the caller holds the permissions of.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.write.tenantApiTokens'),
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: CreateTenantAccessTokenInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const tenantId = tenantForManagement(ctx, input.tenantId);
+      const tenantId = tenantFor(ctx, input.tenantId);
       const { id, secret } = await ctx.services.accessTokens.createTenantToken({ ...input, tenantId, createdById: actingUserId(ctx) }, grantorOf(ctx));
       return { secret, load: (query) => ctx.services.accessTokens.findTenantToken(id, tenantId, query) };
     },
   }),
   deleteTenantAccessToken: t.boolean({
     description: 'Deletes (revokes) an account access token.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.delete.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.delete.tenantApiTokens'),
     errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.id(), tenantId: t.arg.id({ required: false }) },
     resolve: async (_root, { id, tenantId }, ctx) => {
-      await ctx.services.accessTokens.deleteTenantToken(id, tenantForManagement(ctx, tenantId));
+      await ctx.services.accessTokens.deleteTenantToken(id, tenantFor(ctx, tenantId));
       return true;
     },
   }),

@@ -5,7 +5,9 @@ import { fail } from '../../errors/domain-errors.ts';
 import type { Grantor } from '../../services/api-tokens/api-tokens.service.ts';
 import type { Services } from '../../services/index.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { actingUserId, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { canInTenant } from '../auth-scopes.ts';
+import type { GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { Permission, Role } from './role.ts';
 
@@ -105,31 +107,22 @@ const CreateUserApiTokenInput = builder.inputType('CreateUserApiTokenInput', {
   }),
 });
 
-/** Tenant a management call may act in: any for the vendor, only its own otherwise. */
-export function tenantForManagement(ctx: GraphQLContext, requested: string | null | undefined): string {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? fail('tenant_header_required');
-  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
-  if (requested && requested !== own) fail('auth_forbidden');
-  return own;
-}
-
 export const grantorOf = (ctx: GraphQLContext): Grantor =>
   ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken' ? { permissions: ctx.principal.permissions } : null;
 
 /** The acting user and the tenant their user tokens live in (frontegg-tenant-id for a vendor call). */
 export function tokenOwner(ctx: GraphQLContext) {
   const userId = actingUserId(ctx) ?? fail('auth_unauthenticated');
-  const tenantId = ctx.principal.kind === 'vendor' ? (ctx.headerTenantId ?? fail('tenant_header_required')) : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
-  return { userId, tenantId };
+  return { userId, tenantId: tenantFor(ctx) };
 }
 
 builder.queryFields((t) => ({
   tenantApiTokens: t.prismaField({
     type: ['ApiToken'],
     description: "The tenant's client-credentials tokens, newest first.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.read.tenantApiTokens'),
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (query, _root, { tenantId }, ctx) => ctx.services.apiTokens.listTenantTokens(tenantForManagement(ctx, tenantId), query),
+    resolve: (query, _root, { tenantId }, ctx) => ctx.services.apiTokens.listTenantTokens(tenantFor(ctx, tenantId), query),
   }),
   myApiTokens: t.prismaField({
     type: ['ApiToken'],
@@ -146,11 +139,11 @@ builder.mutationFields((t) => ({
   createTenantApiToken: t.field({
     type: CreatedApiToken,
     description: 'Creates a tenant token with roles or permissions the caller holds itself.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.write.tenantApiTokens'),
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: CreateTenantApiTokenInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const tenantId = tenantForManagement(ctx, input.tenantId);
+      const tenantId = tenantFor(ctx, input.tenantId);
       const { id, secret } = await ctx.services.apiTokens.createTenantToken({ ...input, tenantId, createdById: actingUserId(ctx) }, grantorOf(ctx));
       return { secret, load: (query) => ctx.services.apiTokens.findTenantToken(id, tenantId, query) };
     },
@@ -158,22 +151,22 @@ builder.mutationFields((t) => ({
   updateTenantApiToken: t.prismaField({
     type: 'ApiToken',
     description: "Updates a tenant token's description and metadata; roleIds or permissionIds replace its grants.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.write.tenantApiTokens'),
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateTenantApiTokenInput }) },
     resolve: async (query, _root, { id, input }, ctx) => {
-      const tenantId = tenantForManagement(ctx, input.tenantId);
+      const tenantId = tenantFor(ctx, input.tenantId);
       await ctx.services.apiTokens.updateTenantToken(id, tenantId, input, grantorOf(ctx));
       return (await ctx.services.apiTokens.findTenantToken(id, tenantId, query)) ?? fail('api_token_not_found');
     },
   }),
   deleteTenantApiToken: t.boolean({
     description: 'Deletes a tenant token; it can no longer be exchanged.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.delete.tenantApiTokens' } },
+    authScopes: canInTenant('fe.secure.delete.tenantApiTokens'),
     errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.id(), tenantId: t.arg.id({ required: false }) },
     resolve: async (_root, { id, tenantId }, ctx) => {
-      await ctx.services.apiTokens.deleteTenantToken(id, tenantForManagement(ctx, tenantId));
+      await ctx.services.apiTokens.deleteTenantToken(id, tenantFor(ctx, tenantId));
       return true;
     },
   }),

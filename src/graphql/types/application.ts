@@ -1,14 +1,13 @@
 // Applications (the vendor's products) and user assignments. The vendor creates applications
 // and assigns users; a user (or the vendor for frontegg-user-id) reads and sets the tenant they
 // are active in per application.
+import { actingUserId, managementActor } from '../../services/authorization/tenant-scope.ts';
+import { readUsers, writeUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { actingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { managementActor } from './role.ts';
 
-/** Per-user and per-application assignment reads and writes of the admin portal (tenant admins within their sub-tree). */
-const readUsers = { $any: { vendor: true, permission: 'fe.secure.read.users' } };
-const writeUsers = { $any: { vendor: true, permission: 'fe.secure.write.users' } };
+// Per-user and per-application assignment reads and writes of the admin portal (tenant admins
+// within their sub-tree): readUsers / writeUsers.
 
 export const Application = builder.prismaObject('Application', {
   interfaces: [builder.nodeInterfaceRef()],

@@ -3,9 +3,9 @@
 // sees only its tenant's jobs (another tenant's job id is not found); the vendor names the tenant.
 import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { listingTenantId } from '../context.ts';
+import { scopeFor, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { readUsers, writeUsers } from '../auth-scopes.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { tenantForManagement } from './user.ts';
 import { userJobFields, type UserJobShape } from './user-job.ts';
 
 type JobShape = UserJobShape & { tenantId: string | null };
@@ -48,9 +48,9 @@ builder.queryFields((t) => ({
   bulkInviteStatus: t.field({
     type: BulkInviteJob,
     description: 'A bulk invite job of the tenant the call acts in: status and per-user results.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    authScopes: readUsers,
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.bulkInvites.status(id, listingTenantId(ctx)),
+    resolve: (_root, { id }, ctx) => ctx.services.bulkInvites.status(id, scopeFor(ctx)),
   }),
 }));
 
@@ -58,11 +58,11 @@ builder.mutationFields((t) => ({
   bulkInviteUsers: t.field({
     type: BulkInviteJob,
     description: 'Invites users to a tenant in the background, each exactly like inviteUser. Answers with the PENDING job; poll bulkInviteStatus.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { users: t.arg({ type: [BulkInviteUserInput] }), tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { users, tenantId }, ctx) => {
-      const tenant = tenantForManagement(ctx, tenantId);
+      const tenant = tenantFor(ctx, tenantId);
       if (ctx.principal.kind !== 'vendor' && users.some((u) => u.verified !== null && u.verified !== undefined)) fail('auth_vendor_only');
       return ctx.services.bulkInvites.start({ tenantId: tenant, users: users.map((u) => ({ ...u, provider: u.provider as never })) });
     },

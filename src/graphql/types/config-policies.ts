@@ -5,7 +5,8 @@ import type { CaptchaPolicyView } from '../../services/policies/captcha-policy.s
 import type { PasswordRotationView } from '../../services/policies/password-rotation.service.ts';
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { policyScope, policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { scopeFor } from '../../services/authorization/tenant-scope.ts';
 
 const PasswordRotationPolicy = builder.objectRef<PasswordRotationView>('PasswordRotationPolicy').implement({
   description: 'Password expiration: a password older than rotationPeriod minutes cannot log in until it is reset.',
@@ -76,7 +77,7 @@ builder.queryFields((t) => ({
     description: "The password rotation policy in force for a tenant (its own, else the vendor's); null when none is defined.",
     authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordRotation.get(policyScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordRotation.get(scopeFor(ctx, tenantId)),
   }),
   vendorPasswordRotationPolicy: t.field({
     type: PasswordRotationPolicy,
@@ -112,7 +113,7 @@ builder.mutationFields((t) => ({
     authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: PasswordRotationInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordRotation.set(policyScope(ctx, tenantId), input, policyWriter(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordRotation.set(scopeFor(ctx, tenantId), input, policyWriter(ctx)),
   }),
   createCaptchaPolicy: t.field({
     type: CaptchaPolicy,

@@ -1,6 +1,6 @@
 // The current user changes their email: a code goes to the new address, entering it swaps it.
 import { builder } from '../builder.ts';
-import { actingUserId } from '../context.ts';
+import { actingUserId } from '../../services/authorization/tenant-scope.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const EmailChangeRequested = builder.objectRef<{ accepted: boolean }>('EmailChangeRequested').implement({

@@ -3,9 +3,10 @@
 // Relations are Pothos prisma selections: a listing costs the same statements at any size.
 import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId } from '../context.ts';
+import { managementActor } from '../../services/authorization/tenant-scope.ts';
+import { canInTenant, insideTenant } from '../auth-scopes.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { managementActor, Role } from './role.ts';
+import { Role } from './role.ts';
 import { User } from './user.ts';
 
 export const Group = builder.prismaObject('Group', {
@@ -40,8 +41,7 @@ builder.prismaObjectField('Tenant', 'groups', (t) =>
     description: "The tenant's groups, oldest first.",
     nullable: true,
     query: { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] },
-    authScopes: (tenant, _args, ctx) =>
-      ctx.principal.kind === 'vendor' || (tenant.id === actingTenantId(ctx) && { permission: 'fe.secure.read.groups' }),
+    authScopes: insideTenant('fe.secure.read.groups'),
   }),
 );
 
@@ -95,9 +95,9 @@ const GroupsConfigInput = builder.inputType('GroupsConfigInput', {
   fields: (t) => ({ enabled: t.boolean({ required: false }), rolesEnabled: t.boolean({ required: false }) }),
 });
 
-const readGroups = { $any: { vendor: true, permission: 'fe.secure.read.groups' } };
-const writeGroups = { $any: { vendor: true, permission: 'fe.secure.write.groups' } };
-const deleteGroups = { $any: { vendor: true, permission: 'fe.secure.delete.groups' } };
+const readGroups = canInTenant('fe.secure.read.groups');
+const writeGroups = canInTenant('fe.secure.write.groups');
+const deleteGroups = canInTenant('fe.secure.delete.groups');
 
 builder.queryFields((t) => ({
   groups: t.prismaField({

@@ -4,20 +4,13 @@
 // frontegg-tenant-id).
 import { fail } from '../../errors/domain-errors.ts';
 import type { AccountStrategy, StrategyKind } from '../../services/users/account-strategies.ts';
+import { actingTenantId, actingUserId, scopeFor, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { readUsers, writeUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { AuthResponse, withCookie } from './auth.ts';
-import { CreateUserInput, tenantForManagement } from './user.ts';
-
-const WRITE_USERS = { $any: { vendor: true, permission: 'fe.secure.write.users' } } as const;
-const READ_USERS = { $any: { vendor: true, permission: 'fe.secure.read.users' } } as const;
-
-/** The tenant of a list/delete: the vendor may leave it open (all tenants), a user acts in its own. */
-function tenantScope(ctx: GraphQLContext, requested: string | null | undefined): string | null {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? null;
-  return tenantForManagement(ctx, requested);
-}
+import { CreateUserInput } from './user.ts';
 
 /** The caller's own tenant and user (a vendor names both with frontegg-tenant-id / frontegg-user-id). */
 function self(ctx: GraphQLContext) {
@@ -129,9 +122,9 @@ builder.queryFields((t) => ({
   tenantInvites: t.field({
     type: [TenantInvite],
     description: "The tenant's invite links (tokens are never shown again). The vendor without a tenant sees all.",
-    authScopes: READ_USERS,
+    authScopes: readUsers,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.tenantInvites.list(tenantScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.tenantInvites.list(scopeFor(ctx, tenantId)),
   }),
   myTenantInvite: t.field({
     type: TenantInvite,
@@ -160,11 +153,11 @@ builder.mutationFields((t) => ({
     type: 'User',
     description:
       'Invites a user to a tenant: creates the user (or adds the registered one) with a pending membership and mails an invitation (link or code) unless skipInviteEmail.',
-    authScopes: WRITE_USERS,
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: CreateUserInput }), skipInviteEmail: t.arg.boolean({ required: false }) },
     resolve: async (query, _root, { input, skipInviteEmail }, ctx) => {
-      const tenantId = tenantForManagement(ctx, input.tenantId);
+      const tenantId = tenantFor(ctx, input.tenantId);
       const vendorOnly = [input.vendorMetadata, input.mfaBypass, input.externalId, input.verified];
       if (ctx.principal.kind !== 'vendor' && vendorOnly.some((v) => v !== null && v !== undefined)) fail('auth_vendor_only');
       const { userId } = await ctx.services.invitations.invite({ ...input, tenantId, provider: input.provider as never }, { skipInviteEmail });
@@ -194,18 +187,18 @@ builder.mutationFields((t) => ({
   resetInvitation: t.field({
     type: InvitationsReset,
     description: "Re-sends a pending invitation of the tenant with a fresh token; the old one stops working.",
-    authScopes: WRITE_USERS,
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string(), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { email, tenantId }, ctx) => ctx.services.invitations.reset({ email, tenantId: tenantForManagement(ctx, tenantId) }),
+    resolve: (_root, { email, tenantId }, ctx) => ctx.services.invitations.reset({ email, tenantId: tenantFor(ctx, tenantId) }),
   }),
   resetAllInvitations: t.field({
     type: InvitationsReset,
     description: "Re-sends every pending invitation of the tenant (only `email`'s when given) with fresh tokens.",
-    authScopes: WRITE_USERS,
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string({ required: false }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { email, tenantId }, ctx) => ctx.services.invitations.resetAll({ email, tenantId: tenantForManagement(ctx, tenantId) }),
+    resolve: (_root, { email, tenantId }, ctx) => ctx.services.invitations.resetAll({ email, tenantId: tenantFor(ctx, tenantId) }),
   }),
   activateUserWithCode: t.field({
     type: AuthResponse,
@@ -233,15 +226,15 @@ builder.mutationFields((t) => ({
   createTenantInvite: t.field({
     type: TenantInvite,
     description: 'Creates a tenant invite link; its token is in this answer only.',
-    authScopes: WRITE_USERS,
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: CreateTenantInviteInput }) },
-    resolve: (_root, { input }, ctx) => ctx.services.tenantInvites.create({ ...input, tenantId: tenantForManagement(ctx, input.tenantId) }),
+    resolve: (_root, { input }, ctx) => ctx.services.tenantInvites.create({ ...input, tenantId: tenantFor(ctx, input.tenantId) }),
   }),
   createMyTenantInvite: t.field({
     type: TenantInvite,
     description: "Creates (replaces) the caller's own invite link for its tenant; its token is in this answer only.",
-    authScopes: WRITE_USERS,
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: {
       expiresInMinutes: t.arg.int({ required: false }),
@@ -274,9 +267,9 @@ builder.mutationFields((t) => ({
   deleteTenantInvite: t.field({
     type: TenantInviteDeleted,
     description: "Deletes an invite link of the tenant; another tenant's invite is not found.",
-    authScopes: WRITE_USERS,
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id(), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { id, tenantId }, ctx) => ctx.services.tenantInvites.delete(id, tenantScope(ctx, tenantId)),
+    resolve: (_root, { id, tenantId }, ctx) => ctx.services.tenantInvites.delete(id, scopeFor(ctx, tenantId)),
   }),
 }));

@@ -4,7 +4,8 @@ import type { MfaPolicyView } from '../../services/mfa/mfa-policy.service.ts';
 import { ENFORCE_MFA_TYPES } from '../../services/mfa/mfa-policy.service.ts';
 import { MFA_STRATEGY_NAMES, type MfaConfiguration, type MfaStrategy } from '../../services/mfa/mfa-strategies.ts';
 import { builder } from '../builder.ts';
-import { policyScope, policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { scopeFor } from '../../services/authorization/tenant-scope.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const EnforceMfaType = builder.enumType('EnforceMfaType', {
@@ -96,7 +97,7 @@ builder.queryFields((t) => ({
     description: "The MFA policy in force for a tenant (its own, else the vendor's); null when none is defined (MFA not forced).",
     authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.mfaPolicy.get(policyScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.mfaPolicy.get(scopeFor(ctx, tenantId)),
   }),
   vendorMfaPolicy: t.field({
     type: MfaPolicyType,
@@ -127,7 +128,7 @@ builder.mutationFields((t) => {
       authScopes: writePolicyScopes,
       errors: { types: MUTATION_ERRORS, directResult: true },
       args,
-      resolve: (_root, { input, tenantId }, ctx) => ctx.services.mfaPolicy[run](policyScope(ctx, tenantId), input, policyWriter(ctx)),
+      resolve: (_root, { input, tenantId }, ctx) => ctx.services.mfaPolicy[run](scopeFor(ctx, tenantId), input, policyWriter(ctx)),
     });
   return {
     createMfaPolicy: field('Creates the vendor MFA policy or a tenant\'s (409 if it exists). A tenant admin may only be stricter than the vendor.', 'create'),

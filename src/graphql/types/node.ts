@@ -10,15 +10,10 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { fail } from '../../errors/domain-errors.ts';
 import { MAX_NODE_IDS, type NodeKind } from '../../services/nodes/nodes.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
-import { managementActor } from './role.ts';
+import { actingTenantId, actingUserId, holds, managementActor } from '../../services/authorization/tenant-scope.ts';
+import type { GraphQLContext } from '../context.ts';
 
 const HIERARCHY_READ = 'fe.account-hierarchy.read.subAccount';
-
-/** The same test as the `permission` auth scope (the vendor holds every permission). */
-const holds = (ctx: GraphQLContext, key: string) =>
-  ctx.principal.kind === 'vendor' ||
-  ((ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') && ctx.principal.permissions.includes(key));
 
 type Row = { id: string };
 type Loader = (ctx: GraphQLContext, ids: string[], query: object) => Promise<Row[]>;

@@ -3,9 +3,10 @@
 import { fail } from '../../errors/domain-errors.ts';
 import type { LockoutPolicyView, PasswordHistoryPolicyView } from '../../services/policies/password-policies.service.ts';
 import type { PasswordPolicy } from '../../services/policies/password-rules.ts';
+import { writeUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { policyScope, policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
-import { actingTenantId, actingUserId } from '../context.ts';
+import { policyWriter, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { actingTenantId, actingUserId, confinedTenant, scopeFor } from '../../services/authorization/tenant-scope.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const PasswordOptionalTests = builder.objectRef<PasswordPolicy['optionalTests']>('PasswordOptionalTests').implement({
@@ -117,7 +118,7 @@ builder.queryFields((t) => ({
     description: 'The complexity policy in force for a tenant (its override, else the vendor policy); without a tenant, the vendor policy.',
     authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.password.get(policyScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.password.get(scopeFor(ctx, tenantId)),
   }),
   strictestPasswordPolicy: t.field({
     type: PasswordPolicyType,
@@ -133,7 +134,7 @@ builder.queryFields((t) => ({
     description: "The lockout policy in force for a tenant (its own, else the vendor's); null when none is defined.",
     authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.lockout.get(policyScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.lockout.get(scopeFor(ctx, tenantId)),
   }),
   vendorLockoutPolicy: t.field({
     type: LockoutPolicy,
@@ -148,7 +149,7 @@ builder.queryFields((t) => ({
     description: "The password history policy in force for a tenant (its own, else the vendor's); null when none is defined.",
     authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.history.get(policyScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.passwordPolicies.history.get(scopeFor(ctx, tenantId)),
   }),
   vendorPasswordHistoryPolicy: t.field({
     type: PasswordHistoryPolicy,
@@ -166,7 +167,7 @@ builder.mutationFields((t) => ({
     authScopes: { vendor: true },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: PasswordPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.password.set(policyScope(ctx, tenantId), input),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.password.set(scopeFor(ctx, tenantId), input),
   }),
   createLockoutPolicy: t.field({
     type: LockoutPolicy,
@@ -174,14 +175,14 @@ builder.mutationFields((t) => ({
     authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: LockoutPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.create(policyScope(ctx, tenantId), input, policyWriter(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.create(scopeFor(ctx, tenantId), input, policyWriter(ctx)),
   }),
   updateLockoutPolicy: t.field({
     type: LockoutPolicy,
     authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: LockoutPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.update(policyScope(ctx, tenantId), input, policyWriter(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.lockout.update(scopeFor(ctx, tenantId), input, policyWriter(ctx)),
   }),
   createPasswordHistoryPolicy: t.field({
     type: PasswordHistoryPolicy,
@@ -189,14 +190,14 @@ builder.mutationFields((t) => ({
     authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: PasswordHistoryPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.create(policyScope(ctx, tenantId), input, policyWriter(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.create(scopeFor(ctx, tenantId), input, policyWriter(ctx)),
   }),
   updatePasswordHistoryPolicy: t.field({
     type: PasswordHistoryPolicy,
     authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: PasswordHistoryPolicyInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.update(policyScope(ctx, tenantId), input, policyWriter(ctx)),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.passwordPolicies.history.update(scopeFor(ctx, tenantId), input, policyWriter(ctx)),
   }),
   changePassword: t.field({
     type: ChangePasswordPayload,
@@ -210,11 +211,11 @@ builder.mutationFields((t) => ({
   unlockUser: t.prismaField({
     type: 'User',
     description: 'Lifts a lockout and clears the failure count (vendor: any user; tenant admin: members of their tenant).',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id() },
     resolve: async (query, _root, { userId }, ctx) => {
-      const scope = ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
+      const scope = confinedTenant(ctx);
       await ctx.services.passwords.unlock(userId, scope);
       return (await ctx.services.users.findById(userId, query)) ?? fail('user_not_found');
     },

@@ -1,7 +1,9 @@
 // Users' phone numbers. Self-service fields act on the acting user's own numbers only (another
 // user's number id answers not found); lists for tenant callers hold their tenant's users only.
+import { readUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { listingTenantId, requireActingUserId } from '../context.ts';
+import { scopeFor } from '../../services/authorization/tenant-scope.ts';
+import { requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { SmsDone } from './sms.ts';
 
@@ -43,7 +45,7 @@ builder.queryFields((t) => ({
   phoneNumbers: t.prismaField({
     type: ['UserPhoneNumber'],
     description: "Phone numbers of the caller's tenant's users (the vendor: all, or frontegg-tenant-id's). offset is a page number.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    authScopes: readUsers,
     args: {
       limit: t.arg.int({ required: false }),
       offset: t.arg.int({ required: false }),
@@ -52,7 +54,7 @@ builder.queryFields((t) => ({
       phoneNumber: t.arg.string({ required: false }),
       userIds: t.arg.idList({ required: false }),
     },
-    resolve: (query, _root, args, ctx) => ctx.services.phoneNumbers.list(listingTenantId(ctx), args as never, query),
+    resolve: (query, _root, args, ctx) => ctx.services.phoneNumbers.list(scopeFor(ctx), args as never, query),
   }),
   myPhoneNumbers: t.prismaField({
     type: ['UserPhoneNumber'],

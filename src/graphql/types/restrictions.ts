@@ -1,7 +1,6 @@
 // IP restrictions (per tenant: tenant admins with the security-policy permissions, or the vendor
 // naming a tenant) and email-domain restrictions (vendor-wide, vendor only). Rules and
 // enforcement live in services/policies/restrictions.service.ts.
-import { fail } from '../../errors/domain-errors.ts';
 import {
   RESTRICTION_STRATEGIES,
   type EmailDomainConfig,
@@ -11,7 +10,8 @@ import {
 import { builder } from '../builder.ts';
 import type { GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { policyScope, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { tenantFor } from '../../services/authorization/tenant-scope.ts';
 
 const StrategyEnum = builder.enumType('RestrictionStrategy', {
   description: 'ALLOW: only listed entries pass. BLOCK: listed entries are refused.',
@@ -19,7 +19,7 @@ const StrategyEnum = builder.enumType('RestrictionStrategy', {
 });
 
 /** IP lists belong to a tenant: a vendor call must name one (argument or frontegg-tenant-id). */
-const ipScope = (ctx: GraphQLContext, tenantId: string | null | undefined) => policyScope(ctx, tenantId) ?? fail('tenant_header_required');
+const ipScope = (ctx: GraphQLContext, tenantId: string | null | undefined) => tenantFor(ctx, tenantId);
 
 const IpConfigType = builder.objectRef<IpRestrictionConfig>('IpRestrictionConfig').implement({
   description: "A tenant's IP restriction mode. While active, logins and refreshes into the tenant from a refused address fail (auth_ip_restricted).",

@@ -3,26 +3,12 @@
 // and all permissions. Permissions and categories are vendor-managed. Lists select their
 // relations through Pothos prisma selections, so a listing costs the same statements at any size.
 import { fail } from '../../errors/domain-errors.ts';
-import type { ManagementActor } from '../../services/roles/actor.ts';
 import { ROLE_SORT_FIELDS } from '../../services/roles/roles.service.ts';
 import { ASSIGNMENT_TYPES } from '../../services/roles/permissions.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, type GraphQLContext } from '../context.ts';
+import { actingTenantId, managementActor } from '../../services/authorization/tenant-scope.ts';
+import { canInTenant } from '../auth-scopes.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-
-/**
- * The management actor of a call: the vendor in the tenant it names (argument, else
- * frontegg-tenant-id, else vendor-wide); a user or API token in its own tenant only.
- */
-export function managementActor(ctx: GraphQLContext, requested?: string | null): ManagementActor {
-  if (ctx.principal.kind === 'vendor') return { kind: 'vendor', tenantId: requested ?? ctx.headerTenantId ?? null };
-  if (ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') {
-    const own = actingTenantId(ctx)!;
-    if (requested && requested !== own) fail('auth_forbidden');
-    return { kind: 'tenant', tenantId: own, permissions: ctx.principal.permissions };
-  }
-  return fail('auth_unauthenticated');
-}
 
 export const Permission = builder.prismaObject('Permission', {
   interfaces: [builder.nodeInterfaceRef()],
@@ -183,9 +169,9 @@ const UpdatePermissionCategoryInput = builder.inputType('UpdatePermissionCategor
   }),
 });
 
-const readRoles = { $any: { vendor: true, permission: 'fe.secure.read.roles' } };
-const writeRoles = { $any: { vendor: true, permission: 'fe.secure.write.roles' } };
-const deleteRoles = { $any: { vendor: true, permission: 'fe.secure.delete.roles' } };
+const readRoles = canInTenant('fe.secure.read.roles');
+const writeRoles = canInTenant('fe.secure.write.roles');
+const deleteRoles = canInTenant('fe.secure.delete.roles');
 
 builder.queryFields((t) => ({
   roles: t.prismaField({

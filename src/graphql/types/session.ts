@@ -1,10 +1,9 @@
 // Sessions (a login and its refresh-token family) and the session policy. Self-service fields act
 // on the acting user's own sessions only: another user's session id answers not found.
-import { fail } from '../../errors/domain-errors.ts';
 import type { SessionPolicy } from '../../services/policies/session-policy.service.ts';
 import { builder } from '../builder.ts';
-import { policyScope, readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
-import { actingTenantId, actingUserId } from '../context.ts';
+import { readPolicyScopes, writePolicyScopes } from '../policy-scope.ts';
+import { actingUserId, confinedTenant, scopeFor } from '../../services/authorization/tenant-scope.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 export const Session = builder.prismaObject('Session', {
@@ -108,7 +107,7 @@ builder.queryFields((t) => ({
     description: "The session policy in force for a tenant; the vendor without a tenant reads the vendor default.",
     authScopes: readPolicyScopes,
     args: { tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { tenantId }, ctx) => ctx.services.sessionPolicy.get(policyScope(ctx, tenantId)),
+    resolve: (_root, { tenantId }, ctx) => ctx.services.sessionPolicy.get(scopeFor(ctx, tenantId)),
   }),
   vendorSessionConfiguration: t.field({
     type: SessionConfiguration,
@@ -145,7 +144,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id() },
     resolve: (_root, { userId }, ctx) =>
-      ctx.services.sessions.revokeAllOfUser(userId, ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_forbidden'))),
+      ctx.services.sessions.revokeAllOfUser(userId, confinedTenant(ctx)),
   }),
   updateSessionConfiguration: t.field({
     type: SessionConfiguration,
@@ -153,6 +152,6 @@ builder.mutationFields((t) => ({
     authScopes: writePolicyScopes,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: SessionConfigurationInput }), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { input, tenantId }, ctx) => ctx.services.sessionPolicy.set(policyScope(ctx, tenantId), input),
+    resolve: (_root, { input, tenantId }, ctx) => ctx.services.sessionPolicy.set(scopeFor(ctx, tenantId), input),
   }),
 }));

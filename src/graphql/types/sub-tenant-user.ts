@@ -3,13 +3,12 @@
 // API token acts in its own (acting) tenant and the tenants below it, with the fe.secure.*.users
 // permissions; the vendor anywhere, or below the tenant it names. Rules live in the service.
 import type { Prisma } from '../../platform/db.ts';
+import { managementActor } from '../../services/authorization/tenant-scope.ts';
+import { deleteUsers, readUsers, writeUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { managementActor, Role } from './role.ts';
+import { Role } from './role.ts';
 
-const readUsers = { $any: { vendor: true, permission: 'fe.secure.read.users' } };
-const writeUsers = { $any: { vendor: true, permission: 'fe.secure.write.users' } };
-const deleteUsers = { $any: { vendor: true, permission: 'fe.secure.delete.users' } };
 
 type RoleRow = Prisma.RoleGetPayload<{ include: { permissions: { select: { permission: { select: { id: true } } } } } }>;
 type MembershipRow = Prisma.UserTenantGetPayload<object> & { roles: Array<{ role: RoleRow }> };

@@ -1,9 +1,9 @@
 // A tenant's account settings (Frontegg accountSettings) and the sub-account management and
 // hierarchy settings a parent (or the vendor) sets on a tenant below it.
-import { fail } from '../../errors/domain-errors.ts';
 import { SUB_ACCOUNT_ACCESS_TYPES } from '../../services/tenants/tenant-settings.service.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, type GraphQLContext } from '../context.ts';
+import { confinedTenant, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { insideTenant } from '../auth-scopes.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { Tenant } from './tenant.ts';
 
@@ -48,14 +48,6 @@ const SubAccountAccessType = builder.enumType('SubAccountAccessType', {
   values: SUB_ACCOUNT_ACCESS_TYPES,
 });
 
-/** The tenant the call acts in; a vendor call names it with frontegg-tenant-id. */
-const settingsTenant = (ctx: GraphQLContext): string =>
-  ctx.principal.kind === 'vendor'
-    ? (ctx.headerTenantId ?? fail('tenant_header_required'))
-    : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
-
-/** Null for the vendor (no restriction), else the tenant whose sub-tree the caller administers. */
-const writeScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
 
 builder.prismaObjectField(Tenant, 'accountSettings', (t) =>
   t.field({
@@ -63,7 +55,7 @@ builder.prismaObjectField(Tenant, 'accountSettings', (t) =>
     nullable: true,
     description: "The tenant's account settings: the vendor, or a caller acting in this tenant with fe.account-settings.read.",
     // Another tenant reached through parent/subTenants keeps its settings closed (as its users).
-    authScopes: (tenant, _args, ctx) => ctx.principal.kind === 'vendor' || (tenant.id === actingTenantId(ctx) && { permission: SETTINGS_READ }),
+    authScopes: insideTenant(SETTINGS_READ),
     resolve: (tenant) => tenant,
   }),
 );
@@ -78,14 +70,14 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'The account settings of the tenant the call acts in.',
     authScopes: { permission: SETTINGS_READ },
-    resolve: (_root, _args, ctx) => ctx.services.tenants.findById(settingsTenant(ctx), { select: SETTINGS_SELECT }),
+    resolve: (_root, _args, ctx) => ctx.services.tenants.findById(tenantFor(ctx), { select: SETTINGS_SELECT }),
   }),
   publicAccountSettings: t.field({
     type: PublicAccountSettings,
     nullable: true,
     description: 'The public account settings of the tenant the call acts in (any member may read them).',
     authScopes: { authenticated: true },
-    resolve: (_root, _args, ctx) => ctx.services.tenants.findById(settingsTenant(ctx), { select: SETTINGS_SELECT }),
+    resolve: (_root, _args, ctx) => ctx.services.tenants.findById(tenantFor(ctx), { select: SETTINGS_SELECT }),
   }),
 }));
 
@@ -108,7 +100,7 @@ builder.mutationFields((t) => ({
     authScopes: { permission: SETTINGS_WRITE },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: AccountSettingsInput }) },
-    resolve: (_root, { input }, ctx) => ctx.services.tenantSettings.updateAccountSettings(settingsTenant(ctx), input, { select: SETTINGS_SELECT }),
+    resolve: (_root, { input }, ctx) => ctx.services.tenantSettings.updateAccountSettings(tenantFor(ctx), input, { select: SETTINGS_SELECT }),
   }),
   updateSubTenantManagement: t.prismaField({
     type: 'Tenant',
@@ -116,7 +108,7 @@ builder.mutationFields((t) => ({
     authScopes: { $any: { vendor: true, permission: HIERARCHY_WRITE } },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id(), isReseller: t.arg.boolean() },
-    resolve: (query, _root, { id, isReseller }, ctx) => ctx.services.tenantSettings.setReseller(id, isReseller, writeScope(ctx), query),
+    resolve: (query, _root, { id, isReseller }, ctx) => ctx.services.tenantSettings.setReseller(id, isReseller, confinedTenant(ctx), query),
   }),
   updateSubTenantHierarchySettings: t.prismaField({
     type: 'Tenant',
@@ -125,6 +117,6 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id(), subAccountAccessType: t.arg({ type: SubAccountAccessType }) },
     resolve: (query, _root, { id, subAccountAccessType }, ctx) =>
-      ctx.services.tenantSettings.setHierarchySettings(id, { subAccountAccessType }, writeScope(ctx), query),
+      ctx.services.tenantSettings.setHierarchySettings(id, { subAccountAccessType }, confinedTenant(ctx), query),
   }),
 }));

@@ -1,20 +1,14 @@
 import DataLoader from 'dataloader';
-import { fail } from '../../errors/domain-errors.ts';
 import type { TenantTree as TenantTreeShape } from '../../services/tenants/tenants.service.ts';
+import { actingTenantId, confinedTenant, holds, tenantFor, tenantWithin } from '../../services/authorization/tenant-scope.ts';
+import { insideTenant, readUsers, writeUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, type GraphQLContext, requireActingUserId } from '../context.ts';
+import { type GraphQLContext, requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const HIERARCHY_READ = 'fe.account-hierarchy.read.subAccount';
 const HIERARCHY_WRITE = 'fe.account-hierarchy.write.subAccount';
 
-/**
- * Fields that show what is inside a tenant (its users, roles): the vendor, or a caller acting in
- * that very tenant with the permission. A sub-tenant reached through `subTenants`/`parent` is
- * another tenant: its insides stay closed unless sub-tenant access made it the acting tenant.
- */
-const insideTenant = (permission: string) => (tenant: { id: string }, _args: unknown, ctx: GraphQLContext) =>
-  ctx.principal.kind === 'vendor' || (tenant.id === actingTenantId(ctx) && { permission });
 
 /** Per-request batching of ancestor chains: a list of tenants asking `ancestors` costs two queries. */
 const ancestorLoaders = new WeakMap<GraphQLContext, DataLoader<string, TenantRow[]>>();
@@ -33,21 +27,9 @@ function ancestorLoader(ctx: GraphQLContext) {
   return loader;
 }
 
-/**
- * The tenant a hierarchy call is about. The vendor names any (argument, else frontegg-tenant-id);
- * other callers get their acting tenant, or a tenant below it. Outside their sub-tree: not found.
- */
-async function hierarchyTenant(ctx: GraphQLContext, requested: string | null | undefined): Promise<string> {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? fail('tenant_header_required');
-  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
-  if (!requested || requested === own) return own;
-  if (!(await ctx.services.tenants.isWithin(own, requested))) fail('tenant_not_found');
-  return requested;
-}
-
-
-/** Null for the vendor (no restriction), else the tenant whose sub-tree the caller may change. */
-const writeScope = (ctx: GraphQLContext) => (ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated')));
+/** The tenant a hierarchy call is about: the acting tenant or one below it (the service rule, tenantWithin). */
+const hierarchyTenant = (ctx: GraphQLContext, requested: string | null | undefined) =>
+  tenantWithin(ctx, requested, (root, id) => ctx.services.tenants.isWithin(root, id));
 
 export const Tenant = builder.prismaObject('Tenant', {
   interfaces: [builder.nodeInterfaceRef()],
@@ -197,9 +179,7 @@ builder.queryFields((t) => ({
         if (!own) return null;
         const visible =
           id === own ||
-          ((ctx.principal.kind === 'user' || ctx.principal.kind === 'apiToken') &&
-            ctx.principal.permissions.includes(HIERARCHY_READ) &&
-            (await ctx.services.tenants.isWithin(own, id)));
+          (holds(ctx, HIERARCHY_READ) && (await ctx.services.tenants.isWithin(own, id)));
         if (!visible) return null;
       }
       return ctx.services.tenants.findById(id, query);
@@ -243,7 +223,7 @@ builder.queryFields((t) => ({
   tenantUserCounts: t.field({
     type: [TenantUserCount],
     description: 'Members per tenant. Non-vendor callers may count their acting tenant and the tenants below it.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    authScopes: readUsers,
     args: { tenantIds: t.arg.idList() },
     resolve: async (_root, { tenantIds }, ctx) => {
       for (const id of tenantIds) await hierarchyTenant(ctx, id);
@@ -307,7 +287,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: CreateSubTenantInput }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const tenant = await ctx.services.tenants.createSubTenant(input, writeScope(ctx));
+      const tenant = await ctx.services.tenants.createSubTenant(input, confinedTenant(ctx));
       return (await ctx.services.tenants.findById(tenant.id, query))!;
     },
   }),
@@ -317,7 +297,7 @@ builder.mutationFields((t) => ({
     authScopes: { $any: { vendor: true, permission: HIERARCHY_WRITE } },
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateTenantInput }) },
-    resolve: (query, _root, { id, input }, ctx) => ctx.services.tenants.updateSubTenant(id, input, writeScope(ctx), query),
+    resolve: (query, _root, { id, input }, ctx) => ctx.services.tenants.updateSubTenant(id, input, confinedTenant(ctx), query),
   }),
   deleteSubTenant: t.field({
     type: 'Boolean',
@@ -326,7 +306,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      await ctx.services.tenants.deleteSubTenant(id, writeScope(ctx));
+      await ctx.services.tenants.deleteSubTenant(id, confinedTenant(ctx));
       return true;
     },
   }),
@@ -334,13 +314,11 @@ builder.mutationFields((t) => ({
     type: SubTenantAccess,
     description:
       "Lets a member of a tenant act in that tenant's sub-tenants (when the vendor allows sub-tenant access), or stops it.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), allowAccess: t.arg.boolean(), tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { userId, allowAccess, tenantId }, ctx) => {
-      const own = ctx.principal.kind === 'vendor' ? (tenantId ?? ctx.headerTenantId ?? fail('tenant_header_required')) : actingTenantId(ctx);
-      if (!own || (ctx.principal.kind !== 'vendor' && tenantId && tenantId !== own)) fail('auth_forbidden');
-      return ctx.services.tenants.setSubTenantAccess(own, userId, allowAccess);
+      return ctx.services.tenants.setSubTenantAccess(tenantFor(ctx, tenantId), userId, allowAccess);
     },
   }),
   deleteTenant: t.field({

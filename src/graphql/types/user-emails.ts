@@ -2,8 +2,10 @@
 // acting user (a vendor names it with frontegg-user-id); the list holds the caller's tenant's
 // users only; the vendor-only fields act on any user.
 import type { UserEmailView } from '../../services/users/user-emails.service.ts';
+import { readUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { listingTenantId, requireActingUserId } from '../context.ts';
+import { scopeFor } from '../../services/authorization/tenant-scope.ts';
+import { requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const UserEmailAddress = builder.objectRef<UserEmailView>('UserEmailAddress').implement({
@@ -37,7 +39,7 @@ builder.queryFields((t) => ({
   userEmails: t.field({
     type: [UserEmailAddress],
     description: "Additional addresses of the caller's tenant's users (the vendor: all, or frontegg-tenant-id's). offset is a page number.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    authScopes: readUsers,
     args: {
       limit: t.arg.int({ required: false }),
       offset: t.arg.int({ required: false }),
@@ -46,7 +48,7 @@ builder.queryFields((t) => ({
       email: t.arg.string({ required: false }),
       userIds: t.arg.idList({ required: false }),
     },
-    resolve: (_root, args, ctx) => ctx.services.userEmails.list(listingTenantId(ctx), args as never),
+    resolve: (_root, args, ctx) => ctx.services.userEmails.list(scopeFor(ctx), args as never),
   }),
   myEmails: t.field({
     type: [UserEmailAddress],

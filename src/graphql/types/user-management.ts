@@ -4,29 +4,13 @@
 // globally); a user or API token needs the fe.secure.* permission and acts in its own tenant.
 import { fail } from '../../errors/domain-errors.ts';
 import { MAX_USERS_PAGE, USER_SORT_FIELDS, type TenantUserStatus } from '../../services/users/user-management.service.ts';
+import { actingUserId, confinedTenant, scopeFor, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { deleteUsers, readUsers, writeUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import type { GraphQLContext } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { TenantMembership } from './user.ts';
 
-const readUsers = { $any: { vendor: true, permission: 'fe.secure.read.users' } };
-const writeUsers = { $any: { vendor: true, permission: 'fe.secure.write.users' } };
-const deleteUsers = { $any: { vendor: true, permission: 'fe.secure.delete.users' } };
-
-/**
- * The tenant a management call acts in. Vendor: the argument, else frontegg-tenant-id, else
- * null (global) where `global` allows it. Others: their own tenant; naming another is refused.
- */
-function scopeOf(ctx: GraphQLContext, requested: string | null | undefined, o: { global: boolean }): string | null {
-  if (ctx.principal.kind === 'vendor') {
-    const t = requested ?? ctx.headerTenantId ?? null;
-    return t ?? (o.global ? null : fail('tenant_header_required'));
-  }
-  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
-  if (requested && requested !== own) fail('auth_forbidden');
-  return own;
-}
-const tenantOf = (ctx: GraphQLContext, requested: string | null | undefined) => scopeOf(ctx, requested, { global: false })!;
 
 // ---- types -----------------------------------------------------------------------------------
 
@@ -146,7 +130,7 @@ type FilterArg = typeof UserFilter.$inferInput | null | undefined;
 /** The service filter with the caller's scope applied (tenant tokens see their tenant only). */
 function scopedFilter(ctx: GraphQLContext, filter: FilterArg) {
   const vendor = ctx.principal.kind === 'vendor';
-  const tenantId = scopeOf(ctx, filter?.tenantId, { global: true });
+  const tenantId = scopeFor(ctx, filter?.tenantId);
   return {
     filter: { ...(filter ?? {}), tenantId, includeSubTenants: vendor ? (filter?.includeSubTenants ?? false) : false },
     includeInvisible: vendor,
@@ -211,7 +195,7 @@ builder.queryFields((t) => ({
     authScopes: readUsers,
     args: { email: t.arg.string(), tenantId: t.arg.id({ required: false }) },
     resolve: async (query, _root, { email, tenantId }, ctx) =>
-      (await ctx.services.userManagement.findByEmail(email, scopeOf(ctx, tenantId, { global: true }), query)) ?? fail('user_not_found'),
+      (await ctx.services.userManagement.findByEmail(email, scopeFor(ctx, tenantId), query)) ?? fail('user_not_found'),
   }),
   userTenantStatuses: t.field({
     type: [UserTenantStatuses],
@@ -219,14 +203,14 @@ builder.queryFields((t) => ({
     authScopes: readUsers,
     args: { userIds: t.arg.idList(), statuses: t.arg({ type: [TenantUserStatusEnum], required: false }) },
     resolve: (_root, { userIds, statuses }, ctx) =>
-      ctx.services.userManagement.statuses(userIds, scopeOf(ctx, null, { global: true }), statuses),
+      ctx.services.userManagement.statuses(userIds, scopeFor(ctx), statuses),
   }),
   tenantMemberships: t.prismaField({
     type: [TenantMembership],
     description: 'The memberships of the given users in the tenant the call acts in (roles, groups); others are left out.',
     authScopes: readUsers,
     args: { userIds: t.arg.idList(), tenantId: t.arg.id({ required: false }) },
-    resolve: (query, _root, { userIds, tenantId }, ctx) => ctx.services.userManagement.membershipsOf(userIds, tenantOf(ctx, tenantId), query),
+    resolve: (query, _root, { userIds, tenantId }, ctx) => ctx.services.userManagement.membershipsOf(userIds, tenantFor(ctx, tenantId), query),
   }),
   temporaryUsersConfiguration: t.field({
     type: TemporaryUsersConfiguration,
@@ -249,7 +233,7 @@ builder.mutationFields((t) => ({
     args: { userId: t.arg.id(), tenantId: t.arg.id({ required: false }), input: t.arg({ type: UpdateUserInput }) },
     resolve: async (query, _root, { userId, tenantId, input }, ctx) => {
       if (ctx.principal.kind !== 'vendor' && vendorOnlyFields(input)) fail('auth_vendor_only');
-      const { id } = await ctx.services.userManagement.update(userId, scopeOf(ctx, tenantId, { global: true }), input);
+      const { id } = await ctx.services.userManagement.update(userId, scopeFor(ctx, tenantId), input);
       return (await ctx.services.users.findById(id, query))!;
     },
   }),
@@ -271,7 +255,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), email: t.arg.string() },
     resolve: async (query, _root, { userId, email }, ctx) => {
-      const { id } = await ctx.services.userManagement.updateEmail(userId, scopeOf(ctx, null, { global: true }), email);
+      const { id } = await ctx.services.userManagement.updateEmail(userId, scopeFor(ctx), email);
       return (await ctx.services.users.findById(id, query))!;
     },
   }),
@@ -281,7 +265,7 @@ builder.mutationFields((t) => ({
     authScopes: deleteUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { userId, tenantId }, ctx) => ctx.services.userManagement.remove(userId, scopeOf(ctx, tenantId, { global: true })),
+    resolve: (_root, { userId, tenantId }, ctx) => ctx.services.userManagement.remove(userId, scopeFor(ctx, tenantId)),
   }),
   lockUser: t.prismaField({
     type: 'User',
@@ -290,7 +274,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id() },
     resolve: async (query, _root, { userId }, ctx) => {
-      const scope = ctx.principal.kind === 'vendor' ? null : (actingTenantId(ctx) ?? fail('auth_unauthenticated'));
+      const scope = confinedTenant(ctx);
       const { userId: id } = await ctx.services.userManagement.lock(userId, scope);
       return (await ctx.services.users.findById(id, query))!;
     },
@@ -352,7 +336,7 @@ builder.mutationFields((t) => ({
     authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), disabled: t.arg.boolean(), tenantId: t.arg.id({ required: false }) },
-    resolve: (_root, { userId, disabled, tenantId }, ctx) => ctx.services.userManagement.setDisabled(userId, tenantOf(ctx, tenantId), disabled),
+    resolve: (_root, { userId, disabled, tenantId }, ctx) => ctx.services.userManagement.setDisabled(userId, tenantFor(ctx, tenantId), disabled),
   }),
   setTemporaryUsersConfiguration: t.field({
     type: TemporaryUsersConfiguration,
@@ -368,7 +352,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), expirationInSeconds: t.arg.int({ required: false }), tenantId: t.arg.id({ required: false }) },
     resolve: (_root, { userId, expirationInSeconds, tenantId }, ctx) =>
-      ctx.services.userManagement.setTemporary(userId, tenantOf(ctx, tenantId), expirationInSeconds ?? null),
+      ctx.services.userManagement.setTemporary(userId, tenantFor(ctx, tenantId), expirationInSeconds ?? null),
   }),
   assignUserRoles: t.prismaField({
     type: TenantMembership,
@@ -379,7 +363,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { userId, roleIds, tenantId }, ctx) => {
       const p = ctx.principal;
       const grantable = p.kind === 'user' || p.kind === 'apiToken' ? p.permissions : null;
-      const m = await ctx.services.userManagement.assignRoles(userId, tenantOf(ctx, tenantId), roleIds, grantable);
+      const m = await ctx.services.userManagement.assignRoles(userId, tenantFor(ctx, tenantId), roleIds, grantable);
       return (await ctx.services.userManagement.membershipsOf([m.userId], m.tenantId, query))[0]!;
     },
   }),
@@ -390,7 +374,7 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), roleIds: t.arg.idList(), tenantId: t.arg.id({ required: false }) },
     resolve: async (query, _root, { userId, roleIds, tenantId }, ctx) => {
-      const m = await ctx.services.userManagement.unassignRoles(userId, tenantOf(ctx, tenantId), roleIds);
+      const m = await ctx.services.userManagement.unassignRoles(userId, tenantFor(ctx, tenantId), roleIds);
       return (await ctx.services.userManagement.membershipsOf([m.userId], m.tenantId, query))[0]!;
     },
   }),

@@ -1,6 +1,7 @@
 import { fail } from '../../errors/domain-errors.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, actingUserId, type GraphQLContext } from '../context.ts';
+import { actingUserId, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { readUsers, writeUsers } from '../auth-scopes.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 import { Permission, Role } from './role.ts';
 
@@ -96,14 +97,6 @@ export const CreateUserInput = builder.inputType('CreateUserInput', {
   }),
 });
 
-/** Tenant a management call may act in: any for the vendor, only its own for a user token. */
-export function tenantForManagement(ctx: GraphQLContext, requested: string | null | undefined): string {
-  if (ctx.principal.kind === 'vendor') return requested ?? ctx.headerTenantId ?? fail('tenant_header_required');
-  const own = actingTenantId(ctx) ?? fail('auth_unauthenticated');
-  if (requested && requested !== own) fail('auth_forbidden');
-  return own;
-}
-
 builder.queryFields((t) => ({
   me: t.prismaField({
     type: 'User',
@@ -115,10 +108,10 @@ builder.queryFields((t) => ({
   user: t.prismaField({
     type: 'User',
     description: 'A user of a tenant (the tenant the call acts in unless the vendor names one).',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    authScopes: readUsers,
     args: { id: t.arg.id(), tenantId: t.arg.id({ required: false }) },
     resolve: async (query, _root, { id, tenantId }, ctx) =>
-      (await ctx.services.users.findInTenant(id, tenantForManagement(ctx, tenantId), query)) ?? fail('user_not_found'),
+      (await ctx.services.users.findInTenant(id, tenantFor(ctx, tenantId), query)) ?? fail('user_not_found'),
   }),
   vendorUser: t.prismaField({
     type: 'User',
@@ -134,7 +127,7 @@ builder.mutationFields((t) => ({
     type: 'User',
     description:
       'Creates a user in a tenant, or adds the existing user with that email to it. With inviteRegistered and a non-vendor caller, a registered email is invited instead (pending membership, invitation mail unless skipInviteEmail), as Frontegg\'s POST /users/v1 does.',
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: {
       input: t.arg({ type: CreateUserInput }),
@@ -142,7 +135,7 @@ builder.mutationFields((t) => ({
       skipInviteEmail: t.arg.boolean({ required: false }),
     },
     resolve: async (query, _root, { input, inviteRegistered, skipInviteEmail }, ctx) => {
-      const tenantId = tenantForManagement(ctx, input.tenantId);
+      const tenantId = tenantFor(ctx, input.tenantId);
       const vendorOnly = [input.vendorMetadata, input.mfaBypass, input.externalId, input.verified];
       if (ctx.principal.kind !== 'vendor' && vendorOnly.some((v) => v !== null && v !== undefined)) fail('auth_vendor_only');
       const create = { ...input, tenantId, provider: input.provider as never };
@@ -169,11 +162,11 @@ builder.mutationFields((t) => ({
   verifyUser: t.prismaField({
     type: 'User',
     description: "Marks a user's email verified, in the tenant the call acts in (the vendor may name one); another tenant's user is not found.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.write.users' } },
+    authScopes: writeUsers,
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), tenantId: t.arg.id({ required: false }) },
     resolve: async (query, _root, { userId, tenantId }, ctx) => {
-      const { id } = await ctx.services.users.verify(userId, tenantForManagement(ctx, tenantId));
+      const { id } = await ctx.services.users.verify(userId, tenantFor(ctx, tenantId));
       return (await ctx.services.users.findById(id, query))!;
     },
   }),

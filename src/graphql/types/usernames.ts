@@ -1,9 +1,10 @@
 // Usernames. Self-service fields act on the acting user (a vendor names it with frontegg-user-id);
 // the list is confined to the caller's tenant; deleting by username is the owner's right, a tenant
 // admin's (fe.secure.write.users) for its tenant's users, or the vendor's.
-import { fail } from '../../errors/domain-errors.ts';
+import { readUsers } from '../auth-scopes.ts';
 import { builder } from '../builder.ts';
-import { actingTenantId, listingTenantId, requireActingUserId } from '../context.ts';
+import { holds, scopeFor, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { requireActingUserId } from '../context.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
 
 const Username = builder.objectRef<{ userId: string; username: string }>('Username').implement({
@@ -19,7 +20,7 @@ builder.queryFields((t) => ({
   usernames: t.field({
     type: [Username],
     description: "Usernames of the caller's tenant's users (the vendor: all, or frontegg-tenant-id's). offset is a page number.",
-    authScopes: { $any: { vendor: true, permission: 'fe.secure.read.users' } },
+    authScopes: readUsers,
     args: {
       limit: t.arg.int({ required: false }),
       offset: t.arg.int({ required: false }),
@@ -29,7 +30,7 @@ builder.queryFields((t) => ({
       userIds: t.arg.idList({ required: false }),
       usernames: t.arg.stringList({ required: false }),
     },
-    resolve: (_root, args, ctx) => ctx.services.usernames.list(listingTenantId(ctx), args as never),
+    resolve: (_root, args, ctx) => ctx.services.usernames.list(scopeFor(ctx), args as never),
   }),
   myUsername: t.field({
     type: Username,
@@ -55,12 +56,11 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { username: t.arg.string() },
     resolve: async (_root, { username }, ctx) => {
-      const p = ctx.principal;
       const only =
-        p.kind === 'vendor'
+        ctx.principal.kind === 'vendor'
           ? null
-          : (p.kind === 'user' || p.kind === 'apiToken') && p.permissions.includes('fe.secure.write.users')
-            ? { tenantId: actingTenantId(ctx) ?? fail('auth_unauthenticated') }
+          : holds(ctx, 'fe.secure.write.users')
+            ? { tenantId: tenantFor(ctx) }
             : { userId: requireActingUserId(ctx) };
       return { deleted: await ctx.services.usernames.remove(username, only) };
     },
