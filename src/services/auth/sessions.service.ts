@@ -20,6 +20,7 @@ import { randomToken } from '../../platform/crypto.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/session-policy.service.ts';
+import { createSessionCheck } from './session-check.ts';
 
 export interface ClientInfo {
   userAgent?: string | null;
@@ -32,8 +33,10 @@ type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'>;
 
 export function createSessionStore(deps: SessionDeps) {
   const { db, secrets, clock, config } = deps;
+  const check = createSessionCheck(deps);
 
   async function revoke(sessionId: string, reason: string) {
+    check.forget(sessionId);
     await db.session.updateMany({
       where: { id: sessionId, revokedAt: null },
       data: { revokedAt: clock.now(), revokedReason: reason },
@@ -222,6 +225,9 @@ export function createSessionStore(deps: SessionDeps) {
 
     revoke,
 
+    /** The opt-in sid check of user access tokens (see session-check.ts). */
+    assertLive: check.assertLive,
+
     /** The user's live sessions, newest first. */
     async listActive<Q extends object>(userId: string, query?: Q) {
       const now = clock.now();
@@ -250,6 +256,7 @@ export function createSessionStore(deps: SessionDeps) {
      * an unknown id, so ids cannot be probed; revoking an already ended one of one's own is a no-op.
      */
     async revokeOwn(userId: string, sessionId: string) {
+      check.forget(sessionId);
       const { count } = await db.session.updateMany({
         where: { id: sessionId, userId, revokedAt: null },
         data: { revokedAt: clock.now(), revokedReason: 'user_revoked' },
@@ -260,6 +267,7 @@ export function createSessionStore(deps: SessionDeps) {
 
     /** Revokes all the user's sessions but `keepSessionId` (the caller's own, as Frontegg's "sign out other sessions"). */
     async revokeAllOwn(userId: string, keepSessionId: string | null) {
+      check.forgetUser(userId);
       const { count } = await db.session.updateMany({
         where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
         data: { revokedAt: clock.now(), revokedReason: 'user_revoked_all' },
@@ -277,6 +285,7 @@ export function createSessionStore(deps: SessionDeps) {
         ? await db.userTenant.findUnique({ where: { userId_tenantId: { userId, tenantId } }, select: { id: true } })
         : await db.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!reachable) fail('user_not_found');
+      check.forgetUser(userId);
       const { count } = await db.session.updateMany({
         where: { userId, revokedAt: null },
         data: { revokedAt: clock.now(), revokedReason: 'admin_revoked' },
