@@ -20,6 +20,7 @@ import { randomToken } from '../../platform/crypto.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/session-policy.service.ts';
+import { reuseWindowStart, successorToken } from './refresh-reuse.ts';
 import { createSessionCheck } from './session-check.ts';
 
 export interface ClientInfo {
@@ -44,9 +45,12 @@ export function createSessionStore(deps: SessionDeps) {
   }
 
   /** The successor of a token row: derived, so a retry within the reuse interval gets the same one. */
-  const successorOf = (rowId: string, token: string) => secrets.deriveToken('refresh-successor', `${rowId}.${token}`);
+  const successorOf = (rowId: string, token: string) => successorToken(secrets, 'session-refresh', rowId, token);
 
-  const withinReuseInterval = (usedAt: Date, now: Date) => now.getTime() - usedAt.getTime() < config.refreshReuseInterval * 1000;
+  const withinReuseInterval = (usedAt: Date, now: Date) => {
+    const since = reuseWindowStart(config, now);
+    return since !== null && usedAt > since;
+  };
 
   /**
    * Answers a rotated token again, in one statement, only while it is the immediately previous
@@ -55,8 +59,8 @@ export function createSessionStore(deps: SessionDeps) {
    * The session update makes it a compare-and-set on the session row, like the rotation itself.
    */
   async function answerAgain(rowId: string, next: string, tenantId: string, now: Date) {
-    if (config.refreshReuseInterval === 0) return false;
-    const since = new Date(now.getTime() - config.refreshReuseInterval * 1000);
+    const since = reuseWindowStart(config, now);
+    if (!since) return false;
     const touched = await db.$executeRaw`
       UPDATE "Session" SET "lastActiveAt" = ${now}, "tenantId" = ${tenantId}
       WHERE "revokedAt" IS NULL AND id IN (
