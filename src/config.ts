@@ -29,6 +29,12 @@ const EnvSchema = z.object({
   GATEHOUSE_REFRESH_TOKEN_TTL: seconds.default(30 * 24 * 3600),
   GATEHOUSE_SESSION_MAX_AGE: seconds.default(30 * 24 * 3600),
   GATEHOUSE_VENDOR_TOKEN_TTL: seconds.default(24 * 3600),
+  /** Seconds the immediately previous refresh token still answers with its successor (parallel tabs, retries); 0: strict single use. */
+  GATEHOUSE_REFRESH_REUSE_INTERVAL: z.coerce.number().int().min(0).max(300).default(10),
+  /** Refuse user access tokens whose session (sid) was revoked, instead of trusting them until exp. */
+  GATEHOUSE_SESSION_CHECK: bool.default(false),
+  /** How long a live-session answer is reused per process; 0 checks the database on every request. */
+  GATEHOUSE_SESSION_CHECK_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   /** OWASP argon2id defaults: m=19 MiB, t=2, p=1. */
   GATEHOUSE_ARGON2_MEMORY_KIB: z.coerce.number().int().min(8).default(19456),
   GATEHOUSE_ARGON2_ITERATIONS: z.coerce.number().int().min(1).default(2),
@@ -107,6 +113,9 @@ export interface Config {
   refreshTokenTtl: number;
   sessionMaxAge: number;
   vendorTokenTtl: number;
+  refreshReuseInterval: number;
+  /** Opt-in sid check of user access tokens, with a per-process cache of live sessions. */
+  sessionCheck: { enabled: boolean; cacheSeconds: number };
   argon2: { memoryCost: number; timeCost: number; parallelism: number };
   cookie: { sameSite: 'Lax' | 'Strict' | 'None'; secure: boolean };
   corsOrigins: string[];
@@ -157,6 +166,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refreshTokenTtl: e.GATEHOUSE_REFRESH_TOKEN_TTL,
     sessionMaxAge: e.GATEHOUSE_SESSION_MAX_AGE,
     vendorTokenTtl: e.GATEHOUSE_VENDOR_TOKEN_TTL,
+    refreshReuseInterval: e.GATEHOUSE_REFRESH_REUSE_INTERVAL,
+    sessionCheck: { enabled: e.GATEHOUSE_SESSION_CHECK, cacheSeconds: e.GATEHOUSE_SESSION_CHECK_CACHE_SECONDS },
     argon2: {
       memoryCost: e.GATEHOUSE_ARGON2_MEMORY_KIB,
       timeCost: e.GATEHOUSE_ARGON2_ITERATIONS,

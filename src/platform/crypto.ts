@@ -27,6 +27,11 @@ export function safeEqual(a: string, b: string): boolean {
 export interface SecretBox {
   /** Keyed hash for high-entropy secrets; deterministic so it can be looked up by index. */
   hashToken(token: string): string;
+  /**
+   * A token-shaped value (43 base64url chars, 256 bits) derived from `input` under a key of its
+   * own per `purpose`: unpredictable without the installation secret, yet recomputable.
+   */
+  deriveToken(purpose: string, input: string): string;
   encrypt(plain: string): string;
   decrypt(sealed: string): string;
 }
@@ -36,8 +41,15 @@ export function createSecretBox(secret: string): SecretBox {
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, 'gatehouse', info, 32));
   const hmacKey = derive('token-hash-v1');
   const encKey = derive('encryption-v1');
+  const purposeKeys = new Map<string, Buffer>();
+  const purposeKey = (purpose: string) => {
+    let key = purposeKeys.get(purpose);
+    if (!key) purposeKeys.set(purpose, (key = derive(`derived-token-v1:${purpose}`)));
+    return key;
+  };
   return {
     hashToken: (token) => createHmac('sha256', hmacKey).update(token).digest('base64url'),
+    deriveToken: (purpose, input) => createHmac('sha256', purposeKey(purpose)).update(input).digest('base64url'),
     encrypt(plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', encKey, iv);

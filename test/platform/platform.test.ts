@@ -45,6 +45,14 @@ describe('secret box', () => {
     expect(box.hashToken('t')).toBe(box.hashToken('t'));
     expect(box.hashToken('t')).not.toBe(createSecretBox('y'.repeat(40)).hashToken('t'));
   });
+  it('derives token-shaped values per purpose, apart from the token hash', () => {
+    const d = box.deriveToken('p', 't');
+    expect(d).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(box.deriveToken('p', 't')).toBe(d);
+    expect(box.deriveToken('q', 't')).not.toBe(d);
+    expect(d).not.toBe(box.hashToken('t'));
+    expect(createSecretBox('y'.repeat(40)).deriveToken('p', 't')).not.toBe(d);
+  });
   it('compares in constant time and draws uniform digits', () => {
     expect(safeEqual('abc', 'abc')).toBe(true);
     expect(safeEqual('abc', 'abd')).toBe(false);

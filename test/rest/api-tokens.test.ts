@@ -291,6 +291,29 @@ describe('API-token refresh', () => {
     expect((await refresh(fresh.body.refresh_token)).status).toBe(200);
   });
 
+  it('answers parallel refreshes with one token with the same successor within the reuse interval; later, or older, is reuse', async () => {
+    const founder = await signUp(t);
+    const created = await createTenantToken(founder.accessToken, { permissionIds: ['fe.secure.read.users'] });
+    const rt0 = (await exchange(created.clientId, created.secret)).body.refresh_token as string;
+    const results = await Promise.all(Array.from({ length: 10 }, () => refresh(rt0)));
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(new Set(results.map((r) => r.body.refresh_token)).size).toBe(1);
+    const rt1 = results[0]!.body.refresh_token as string;
+    const r2 = await refresh(rt1);
+    expect(r2.status).toBe(200);
+    // rt1 is the immediately previous token: answered again; rt0 is two back: the family dies.
+    expect((await refresh(rt1)).body.refresh_token).toBe(r2.body.refresh_token);
+    expect((await refresh(rt0)).status).toBe(401);
+    expect((await refresh(r2.body.refresh_token)).status).toBe(401);
+
+    // After the interval the previous token is reuse too.
+    const other = (await exchange(created.clientId, created.secret)).body.refresh_token as string;
+    const next = await refresh(other);
+    (t.clock as ManualClock).advance(t.config.refreshReuseInterval * 1000);
+    expect((await refresh(other)).status).toBe(401);
+    expect((await refresh(next.body.refresh_token)).status).toBe(401);
+  });
+
   it('refuses the refresh tokens of a deleted or expired API token, and unknown ones, with the same 401', async () => {
     const founder = await signUp(t);
     const doomed = await createTenantToken(founder.accessToken, { permissionIds: ['fe.secure.read.users'] });

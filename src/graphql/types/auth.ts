@@ -175,7 +175,8 @@ builder.mutationFields((t) => ({
   }),
   refreshToken: t.field({
     type: AuthResponse,
-    description: 'Rotates the refresh token. Presenting an already-used token revokes the whole session.',
+    description:
+      'Rotates the refresh token. Presenting an already-used token revokes the whole session, except the immediately previous token within the reuse interval (parallel tabs, retries), which gets the same successor again.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { input: t.arg({ type: RefreshTokenInput, required: false }) },
     resolve: async (_root, { input }, ctx) => {

@@ -10,6 +10,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { randomToken, safeEqual } from '../../platform/crypto.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { reuseWindowStart, successorToken } from '../auth/refresh-reuse.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, metadataSchema, parseInput } from '../validation.ts';
 import { TENANT_API_TOKEN_TYPE, USER_API_TOKEN_TYPE } from './api-token-jwt.ts';
@@ -359,7 +360,9 @@ export function createApiTokensService(deps: ApiTokenDeps) {
 
     /**
      * POST /auth/v2/api-token/token/refresh: rotates the refresh token. A used token presented
-     * again means it leaked (or raced): its whole family is revoked (OAuth 2.0 Security BCP §4.14).
+     * again means it leaked: its whole family is revoked (OAuth 2.0 Security BCP §4.14), except
+     * the immediately previous token within the reuse interval, which gets the same successor
+     * again (workers sharing one token, a retry after a lost response; see refresh-reuse.ts).
      * Every failure is the same 401.
      */
     async refresh(token: string | null | undefined) {
@@ -370,28 +373,42 @@ export function createApiTokensService(deps: ApiTokenDeps) {
         select: { id: true, apiTokenId: true, familyId: true, usedAt: true, revokedAt: true, expiresAt: true },
       });
       if (!current) fail('auth_refresh_token_invalid');
-      if (current.usedAt) {
+      const since = reuseWindowStart(config, now);
+      const again = current.usedAt !== null;
+      if (again && !(since && current.usedAt! > since)) {
         await revokeFamily(current.familyId, now);
         fail('auth_refresh_token_invalid');
       }
-      if (current.revokedAt || current.expiresAt <= now) fail('auth_refresh_token_invalid');
+      if (current.revokedAt || (!again && current.expiresAt <= now)) fail('auth_refresh_token_invalid');
       // The id is the clientId (set so at creation).
       const row = await loadForExchange(current.apiTokenId, now);
       if (!row || !usableAt(row, now)) fail('auth_refresh_token_invalid');
-      const next = randomToken(32);
-      // Compare-and-set in one statement: of two concurrent refreshes with the same token only
-      // one claims it; the next token exists only if it did.
-      const inserted = await db.$executeRaw`
-        WITH claimed AS (
-          UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
-          WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
-        ), touched AS (
-          UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
-        )
-        INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
-        SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
-        FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
-      if (inserted !== 1) {
+      const next = successorToken(secrets, 'api-token-refresh', current.id, token);
+      if (!again) {
+        // Compare-and-set in one statement: of two concurrent refreshes with the same token only
+        // one claims it; the next token exists only if it did.
+        const inserted = await db.$executeRaw`
+          WITH claimed AS (
+            UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
+            WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
+          ), touched AS (
+            UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
+          )
+          INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
+          SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
+          FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
+        if (inserted === 1) return { ...(await sign(row, now)), refreshToken: next };
+        // Lost the claim to a concurrent refresh with the same token: answered again below, if allowed.
+      }
+      // Still the immediately previous token: rotated within the interval, its successor unused and live.
+      const answered = since
+        ? await db.$executeRaw`
+            UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (
+              SELECT n."apiTokenId" FROM "ApiTokenRefreshToken" p JOIN "ApiTokenRefreshToken" n ON n."familyId" = p."familyId"
+              WHERE p.id = ${current.id} AND p."usedAt" > ${since}
+                AND n."tokenHash" = ${secrets.hashToken(next)} AND n."usedAt" IS NULL AND n."revokedAt" IS NULL AND n."expiresAt" > ${now})`
+        : 0;
+      if (answered !== 1) {
         await revokeFamily(current.familyId, now);
         fail('auth_refresh_token_invalid');
       }

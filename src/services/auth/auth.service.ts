@@ -451,6 +451,8 @@ export function createAuthService(deps: AuthDeps) {
         if ((ACCESS_TOKEN_TYPES as readonly string[]).includes(claims.type)) return await accessTokenPrincipal(deps, token, claims, clock.now());
         const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
         if (typeof claims.tenantId !== 'string' || typeof claims.sid !== 'string') fail('auth_token_invalid');
+        // Opt-in (GATEHOUSE_SESSION_CHECK): a revoked session's token is refused before its exp.
+        await sessions.assertLive(claims.sid, claims.sub);
         return {
           kind: 'user',
           userId: claims.sub,

@@ -1,12 +1,27 @@
-// Sessions own a refresh-token family. Refresh tokens are random (256 bits), stored as a keyed
+// Sessions own a refresh-token family. Refresh tokens carry 256 bits, are stored as a keyed
 // hash, and single-use: each refresh rotates the token; presenting a token that was already
-// rotated means it leaked (or raced), so the whole family is revoked (OAuth 2.0 Security BCP §4.14).
+// rotated means it leaked, so the whole family is revoked (OAuth 2.0 Security BCP §4.14).
+//
+// Reuse interval (GATEHOUSE_REFRESH_REUSE_INTERVAL; Auth0's "reuse interval", Cognito's
+// RetryGracePeriodSeconds, Supabase's reuse interval): two browser tabs, or a retry after a lost
+// response, present the same token at once, and strict single use would log the user out. For
+// a few seconds after its rotation the immediately previous token (its successor not yet used)
+// answers again with the *same* successor; anything older, or later, is reuse as before.
+// The same successor, not a sibling: the family stays one chain with one live token, so a thief
+// who raced the owner within the interval shares the owner's chain and is caught at the next
+// divergence, where a sibling would be a second live branch that reuse detection never sees.
+// To answer the same successor without storing it, it is derived from the presented token
+// (keyed HMAC over the token row's id and the token): only its hash is stored, as for any token,
+// and recomputing it needs the previous token in clear, the database row and the secret.
+// The state is the database's (usedAt and the successor's row), so it holds across instances.
 import { randomUUID } from 'node:crypto';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/session-policy.service.ts';
+import { reuseWindowStart, successorToken } from './refresh-reuse.ts';
+import { createSessionCheck } from './session-check.ts';
 
 export interface ClientInfo {
   userAgent?: string | null;
@@ -19,12 +34,40 @@ type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'>;
 
 export function createSessionStore(deps: SessionDeps) {
   const { db, secrets, clock, config } = deps;
+  const check = createSessionCheck(deps);
 
   async function revoke(sessionId: string, reason: string) {
+    check.forget(sessionId);
     await db.session.updateMany({
       where: { id: sessionId, revokedAt: null },
       data: { revokedAt: clock.now(), revokedReason: reason },
     });
+  }
+
+  /** The successor of a token row: derived, so a retry within the reuse interval gets the same one. */
+  const successorOf = (rowId: string, token: string) => successorToken(secrets, 'session-refresh', rowId, token);
+
+  const withinReuseInterval = (usedAt: Date, now: Date) => {
+    const since = reuseWindowStart(config, now);
+    return since !== null && usedAt > since;
+  };
+
+  /**
+   * Answers a rotated token again, in one statement, only while it is the immediately previous
+   * token of a live session: rotated within the reuse interval and its successor (`next`) still
+   * unused and unexpired. Once the successor is rotated, the token is two steps back: reuse.
+   * The session update makes it a compare-and-set on the session row, like the rotation itself.
+   */
+  async function answerAgain(rowId: string, next: string, tenantId: string, now: Date) {
+    const since = reuseWindowStart(config, now);
+    if (!since) return false;
+    const touched = await db.$executeRaw`
+      UPDATE "Session" SET "lastActiveAt" = ${now}, "tenantId" = ${tenantId}
+      WHERE "revokedAt" IS NULL AND id IN (
+        SELECT n."sessionId" FROM "RefreshToken" p JOIN "RefreshToken" n ON n."sessionId" = p."sessionId"
+        WHERE p.id = ${rowId} AND p."usedAt" > ${since}
+          AND n."tokenHash" = ${secrets.hashToken(next)} AND n."usedAt" IS NULL AND n."expiresAt" > ${now})`;
+    return touched === 1;
   }
 
   /** Not revoked and not past its end: the candidates a policy then judges. */
@@ -135,11 +178,15 @@ export function createSessionStore(deps: SessionDeps) {
         FROM "RefreshToken" rt JOIN "Session" s ON s.id = rt."sessionId"
         WHERE rt."tokenHash" = ${secrets.hashToken(token)}`;
       if (!row) fail('auth_refresh_token_invalid');
-      if (row.usedAt) {
+      // Already rotated: only within the reuse interval may it be answered again (the statement
+      // in answerAgain then decides, atomically, whether it is still the immediately previous one).
+      const again = row.usedAt !== null;
+      if (again && !withinReuseInterval(row.usedAt!, now)) {
         await revoke(row.sessionId, 'refresh_token_reuse');
         fail('auth_refresh_token_invalid');
       }
-      if (row.revokedAt || row.sessionExpiresAt <= now || row.expiresAt <= now) fail('auth_refresh_token_invalid');
+      // A used token's own expiry no longer matters: its successor's does (checked when answering again).
+      if (row.revokedAt || row.sessionExpiresAt <= now || (!again && row.expiresAt <= now)) fail('auth_refresh_token_invalid');
       const ended = sessionEndReason({ createdAt: row.sessionCreatedAt, lastActiveAt: row.lastActiveAt }, sessionLimits(row.sessionPolicy), now);
       if (ended) {
         // Same answer as any other refresh failure; the reason is kept on the session for audit.
@@ -147,24 +194,30 @@ export function createSessionStore(deps: SessionDeps) {
         fail('auth_refresh_token_invalid');
       }
       const tenantId = await tenantIdFor({ userId: row.userId, tenantId: row.tenantId, extra: row.extra });
-      const next = randomToken(32);
-      const nextExpiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, row.sessionExpiresAt.getTime()));
-      // Compare-and-set in a single statement (atomic): of two concurrent refreshes with the same
-      // token only one claims it; the new token and the session update exist only if it did.
-      const inserted = await db.$executeRaw`
-        WITH claimed AS (
-          UPDATE "RefreshToken" SET "usedAt" = ${now} WHERE id = ${row.id} AND "usedAt" IS NULL RETURNING "sessionId"
-        ), touched AS (
-          UPDATE "Session" SET "lastActiveAt" = ${now}, "tenantId" = ${tenantId}
-          WHERE id IN (SELECT "sessionId" FROM claimed) AND "revokedAt" IS NULL RETURNING id
-        )
-        INSERT INTO "RefreshToken" (id, "sessionId", "tokenHash", "createdAt", "expiresAt")
-        SELECT ${randomUUID()}, id, ${secrets.hashToken(next)}, ${now}, ${nextExpiresAt} FROM touched`;
-      if (inserted !== 1) {
+      const next = successorOf(row.id, token);
+      const result = { sessionId: row.sessionId, userId: row.userId, tenantId, refreshToken: next };
+      if (!again) {
+        const nextExpiresAt = new Date(Math.min(now.getTime() + config.refreshTokenTtl * 1000, row.sessionExpiresAt.getTime()));
+        // Compare-and-set in a single statement (atomic): of two concurrent refreshes with the same
+        // token only one claims it; the new token and the session update exist only if it did.
+        const inserted = await db.$executeRaw`
+          WITH claimed AS (
+            UPDATE "RefreshToken" SET "usedAt" = ${now} WHERE id = ${row.id} AND "usedAt" IS NULL RETURNING "sessionId"
+          ), touched AS (
+            UPDATE "Session" SET "lastActiveAt" = ${now}, "tenantId" = ${tenantId}
+            WHERE id IN (SELECT "sessionId" FROM claimed) AND "revokedAt" IS NULL RETURNING id
+          )
+          INSERT INTO "RefreshToken" (id, "sessionId", "tokenHash", "createdAt", "expiresAt")
+          SELECT ${randomUUID()}, id, ${secrets.hashToken(next)}, ${now}, ${nextExpiresAt} FROM touched`;
+        if (inserted === 1) return result;
+        // Lost the claim to a concurrent refresh with the same token (a second tab): with a reuse
+        // interval it is answered like a retry, below; without one it is reuse.
+      }
+      if (!(await answerAgain(row.id, next, tenantId, now))) {
         await revoke(row.sessionId, 'refresh_token_reuse');
         fail('auth_refresh_token_invalid');
       }
-      return { sessionId: row.sessionId, userId: row.userId, tenantId, refreshToken: next };
+      return result;
     },
 
     /** Revokes the session a refresh token belongs to; unknown tokens are ignored (logout is idempotent). */
@@ -175,6 +228,9 @@ export function createSessionStore(deps: SessionDeps) {
     },
 
     revoke,
+
+    /** The opt-in sid check of user access tokens (see session-check.ts). */
+    assertLive: check.assertLive,
 
     /** The user's live sessions, newest first. */
     async listActive<Q extends object>(userId: string, query?: Q) {
@@ -204,6 +260,7 @@ export function createSessionStore(deps: SessionDeps) {
      * an unknown id, so ids cannot be probed; revoking an already ended one of one's own is a no-op.
      */
     async revokeOwn(userId: string, sessionId: string) {
+      check.forget(sessionId);
       const { count } = await db.session.updateMany({
         where: { id: sessionId, userId, revokedAt: null },
         data: { revokedAt: clock.now(), revokedReason: 'user_revoked' },
@@ -214,6 +271,7 @@ export function createSessionStore(deps: SessionDeps) {
 
     /** Revokes all the user's sessions but `keepSessionId` (the caller's own, as Frontegg's "sign out other sessions"). */
     async revokeAllOwn(userId: string, keepSessionId: string | null) {
+      check.forgetUser(userId);
       const { count } = await db.session.updateMany({
         where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
         data: { revokedAt: clock.now(), revokedReason: 'user_revoked_all' },
@@ -231,6 +289,7 @@ export function createSessionStore(deps: SessionDeps) {
         ? await db.userTenant.findUnique({ where: { userId_tenantId: { userId, tenantId } }, select: { id: true } })
         : await db.user.findUnique({ where: { id: userId }, select: { id: true } });
       if (!reachable) fail('user_not_found');
+      check.forgetUser(userId);
       const { count } = await db.session.updateMany({
         where: { userId, revokedAt: null },
         data: { revokedAt: clock.now(), revokedReason: 'admin_revoked' },
