@@ -2,11 +2,62 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CAPTCHA_VERIFY_URL } from './platform/captcha.ts';
+import type { LimitRule, RateLimitStoreOptions } from './platform/rate-limit.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const seconds = z.coerce.number().int().positive();
+
+/**
+ * The abuse limits (see services/security/throttle.ts for where each applies, and the README for
+ * why these defaults). Each is GATEHOUSE_RATE_LIMIT_<NAME> = `<points>/<window>` (window: 30s, 15m,
+ * 1h, 1d) or `off` / `0`; the vendor can override them at runtime (setRateLimits).
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  FAILURES_PER_IP: '50/15m',
+  LOGIN_PER_ACCOUNT: '10/15m',
+  MFA_PER_ACCOUNT: '10/15m',
+  CODES_PER_ACCOUNT: '10/15m',
+  SECRETS_PER_CLIENT: '100/15m',
+  SIGNUPS_PER_IP: '20/1h',
+  SENDS_PER_IP: '30/1h',
+  SENDS_PER_ACCOUNT: '5/1h',
+  MAIL_PER_RECIPIENT: '1/30s',
+  MAIL_PER_RECIPIENT_DAILY: '20/1d',
+  SMS_PER_RECIPIENT: '1/30s',
+  SMS_PER_RECIPIENT_DAILY: '10/1d',
+} as const;
+export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
+export const RATE_LIMIT_NAMES = Object.keys(RATE_LIMIT_DEFAULTS) as RateLimitName[];
+
+const WINDOW_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+/** `10/15m` → 10 points per 900 s; `off` or `0` → points 0 (the limit is off). */
+export function parseLimitRule(spec: string): LimitRule | null {
+  const v = spec.trim().toLowerCase();
+  if (v === 'off' || v === '0') return { points: 0, windowSeconds: 1 };
+  const m = /^(\d{1,9})\s*\/\s*(\d{0,9}(?:\.\d+)?)\s*([smhd])$/.exec(v);
+  if (!m) return null;
+  const points = Number(m[1]);
+  const windowSeconds = Number(m[2] || '1') * WINDOW_UNITS[m[3] as keyof typeof WINDOW_UNITS];
+  return windowSeconds > 0 ? { points, windowSeconds } : null;
+}
+const limitRule = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const rule = parseLimitRule(s);
+      if (!rule) {
+        ctx.addIssue({ code: 'custom', message: 'must be <points>/<window> (e.g. 10/15m; window units s, m, h, d) or off' });
+        return z.NEVER;
+      }
+      return rule;
+    });
+const rateLimitEnv = Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [`GATEHOUSE_RATE_LIMIT_${n}`, limitRule(RATE_LIMIT_DEFAULTS[n])])) as Record<
+  `GATEHOUSE_RATE_LIMIT_${RateLimitName}`,
+  ReturnType<typeof limitRule>
+>;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -63,6 +114,9 @@ const EnvSchema = z.object({
   GATEHOUSE_PGLITE_MAINTENANCE_SECONDS: z.coerce.number().int().min(0).default(300),
   /** Where reCAPTCHA tokens are verified (form POST secret, response, remoteip); Google's siteverify by default. */
   GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
+  /** `off` disables every abuse limit (load tests); each limit is GATEHOUSE_RATE_LIMIT_<NAME>. */
+  GATEHOUSE_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  ...rateLimitEnv,
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -94,6 +148,7 @@ export interface Config {
   sms: { url: string | null; token: string | null; from: string | null };
   webauthn: { rpId: string; rpName: string; origins: string[] };
   captcha: { verifyUrl: string };
+  rateLimits: { enabled: boolean; store: RateLimitStoreOptions; rules: Record<RateLimitName, LimitRule> };
 }
 
 export class ConfigError extends Error {}
@@ -146,6 +201,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sms: { url: e.GATEHOUSE_SMS_URL ?? null, token: e.GATEHOUSE_SMS_TOKEN ?? null, from: e.GATEHOUSE_SMS_FROM ?? null },
     webauthn: webauthnConfig(e, issuer),
     captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
+    rateLimits: {
+      enabled: e.GATEHOUSE_RATE_LIMITS === 'on',
+      // In-process counters; the Redis store for a fleet is selected here once it exists.
+      store: { kind: 'memory' },
+      rules: Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [n, e[`GATEHOUSE_RATE_LIMIT_${n}`]])) as Record<RateLimitName, LimitRule>,
+    },
   };
 }
 

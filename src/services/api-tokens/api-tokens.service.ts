@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken, safeEqual } from '../../platform/crypto.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, metadataSchema, parseInput } from '../validation.ts';
 import { TENANT_API_TOKEN_TYPE, USER_API_TOKEN_TYPE } from './api-token-jwt.ts';
@@ -133,7 +135,7 @@ interface ExchangeRow {
 
 const usableAt = (row: ExchangeRow, now: Date) => (!row.expiresAt || row.expiresAt > now) && (row.kind === 'TENANT' || row.userActive);
 
-type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'>;
+type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'> & ThrottleDeps;
 
 /** Reads of one pair of token kinds (tenant / user): client credentials, or access tokens. */
 export function tokenReads(db: Deps['db'], tenantKind: ApiTokenKind, userKind: ApiTokenKind) {
@@ -229,6 +231,43 @@ export function createApiTokensService(deps: ApiTokenDeps) {
 
   async function revokeFamily(familyId: string, now: Date) {
     await db.apiTokenRefreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+  }
+
+  /** Rotates an API-token refresh token (see refresh). */
+  async function rotateRefreshToken(token: string | null | undefined) {
+    if (!token || token.length > 512) fail('auth_refresh_token_invalid');
+    const now = clock.now();
+    const current = await db.apiTokenRefreshToken.findUnique({
+      where: { tokenHash: secrets.hashToken(token) },
+      select: { id: true, apiTokenId: true, familyId: true, usedAt: true, revokedAt: true, expiresAt: true },
+    });
+    if (!current) fail('auth_refresh_token_invalid');
+    if (current.usedAt) {
+      await revokeFamily(current.familyId, now);
+      fail('auth_refresh_token_invalid');
+    }
+    if (current.revokedAt || current.expiresAt <= now) fail('auth_refresh_token_invalid');
+    // The id is the clientId (set so at creation).
+    const row = await loadForExchange(current.apiTokenId, now);
+    if (!row || !usableAt(row, now)) fail('auth_refresh_token_invalid');
+    const next = randomToken(32);
+    // Compare-and-set in one statement: of two concurrent refreshes with the same token only
+    // one claims it; the next token exists only if it did.
+    const inserted = await db.$executeRaw`
+      WITH claimed AS (
+        UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
+        WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
+      ), touched AS (
+        UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
+      )
+      INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
+      SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
+      FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
+    if (inserted !== 1) {
+      await revokeFamily(current.familyId, now);
+      fail('auth_refresh_token_invalid');
+    }
+    return { ...(await sign(row, now)), refreshToken: next };
   }
 
   return {
@@ -341,12 +380,15 @@ export function createApiTokensService(deps: ApiTokenDeps) {
      * new family. An unknown clientId, a wrong secret, an expired or deleted token and a user who
      * lost access all answer the same 401.
      */
-    async exchange(raw: { clientId: string; secret: string }) {
+    async exchange(raw: { clientId: string; secret: string }, client: ClientInfo = {}) {
       const { clientId, secret } = parseInput(ExchangeInput, raw);
       const now = clock.now();
       const presented = secrets.hashToken(secret);
-      const row = await loadForExchange(clientId, now);
-      if (!row || !safeEqual(row.secretHash, presented) || !usableAt(row, now)) fail('api_token_invalid_credentials');
+      const row = await deps.throttle.attempt('secret', { ip: client.ipAddress, account: clientId }, async () => {
+        const row = await loadForExchange(clientId, now);
+        if (!row || !safeEqual(row.secretHash, presented) || !usableAt(row, now)) fail('api_token_invalid_credentials');
+        return row;
+      });
       const issued = await sign(row, now);
       const refreshToken = randomToken(32);
       // One statement: lastUsedAt and the family's first refresh token.
@@ -362,40 +404,9 @@ export function createApiTokensService(deps: ApiTokenDeps) {
      * again means it leaked (or raced): its whole family is revoked (OAuth 2.0 Security BCP §4.14).
      * Every failure is the same 401.
      */
-    async refresh(token: string | null | undefined) {
-      if (!token || token.length > 512) fail('auth_refresh_token_invalid');
-      const now = clock.now();
-      const current = await db.apiTokenRefreshToken.findUnique({
-        where: { tokenHash: secrets.hashToken(token) },
-        select: { id: true, apiTokenId: true, familyId: true, usedAt: true, revokedAt: true, expiresAt: true },
-      });
-      if (!current) fail('auth_refresh_token_invalid');
-      if (current.usedAt) {
-        await revokeFamily(current.familyId, now);
-        fail('auth_refresh_token_invalid');
-      }
-      if (current.revokedAt || current.expiresAt <= now) fail('auth_refresh_token_invalid');
-      // The id is the clientId (set so at creation).
-      const row = await loadForExchange(current.apiTokenId, now);
-      if (!row || !usableAt(row, now)) fail('auth_refresh_token_invalid');
-      const next = randomToken(32);
-      // Compare-and-set in one statement: of two concurrent refreshes with the same token only
-      // one claims it; the next token exists only if it did.
-      const inserted = await db.$executeRaw`
-        WITH claimed AS (
-          UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
-          WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
-        ), touched AS (
-          UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
-        )
-        INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
-        SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
-        FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
-      if (inserted !== 1) {
-        await revokeFamily(current.familyId, now);
-        fail('auth_refresh_token_invalid');
-      }
-      return { ...(await sign(row, now)), refreshToken: next };
+    async refresh(token: string | null | undefined, client: ClientInfo = {}) {
+      // A refresh token names no client before it is found: the caller's failure budget applies.
+      return deps.throttle.attempt('secret', { ip: client.ipAddress }, () => rotateRefreshToken(token));
     },
   };
 }
