@@ -2,46 +2,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CAPTCHA_VERIFY_URL } from './platform/captcha.ts';
-import type { LimitRule, RateLimitStoreOptions } from './platform/rate-limit.ts';
+import { parseLimitRule, RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES, type LimitRule, type RateLimitName, type RateLimitStoreOptions } from './platform/rate-limit.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const seconds = z.coerce.number().int().positive();
 
-/**
- * The abuse limits (see services/security/throttle.ts for where each applies, and the README for
- * why these defaults). Each is GATEHOUSE_RATE_LIMIT_<NAME> = `<points>/<window>` (window: 30s, 15m,
- * 1h, 1d) or `off` / `0`; the vendor can override them at runtime (setRateLimits).
- */
-export const RATE_LIMIT_DEFAULTS = {
-  FAILURES_PER_IP: '50/15m',
-  LOGIN_PER_ACCOUNT: '10/15m',
-  MFA_PER_ACCOUNT: '10/15m',
-  CODES_PER_ACCOUNT: '10/15m',
-  SECRETS_PER_CLIENT: '100/15m',
-  SIGNUPS_PER_IP: '20/1h',
-  SENDS_PER_IP: '30/1h',
-  SENDS_PER_ACCOUNT: '5/1h',
-  MAIL_PER_RECIPIENT: '1/30s',
-  MAIL_PER_RECIPIENT_DAILY: '20/1d',
-  SMS_PER_RECIPIENT: '1/30s',
-  SMS_PER_RECIPIENT_DAILY: '10/1d',
-} as const;
-export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
-export const RATE_LIMIT_NAMES = Object.keys(RATE_LIMIT_DEFAULTS) as RateLimitName[];
-
-const WINDOW_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
-/** `10/15m` → 10 points per 900 s; `off` or `0` → points 0 (the limit is off). */
-export function parseLimitRule(spec: string): LimitRule | null {
-  const v = spec.trim().toLowerCase();
-  if (v === 'off' || v === '0') return { points: 0, windowSeconds: 1 };
-  const m = /^(\d{1,9})\s*\/\s*(\d{0,9}(?:\.\d+)?)\s*([smhd])$/.exec(v);
-  if (!m) return null;
-  const points = Number(m[1]);
-  const windowSeconds = Number(m[2] || '1') * WINDOW_UNITS[m[3] as keyof typeof WINDOW_UNITS];
-  return windowSeconds > 0 ? { points, windowSeconds } : null;
-}
 const limitRule = (fallback: string) =>
   z
     .string()

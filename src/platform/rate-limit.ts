@@ -15,6 +15,39 @@ export interface LimitRule {
   windowSeconds: number;
 }
 
+/**
+ * The abuse limits (see services/security/throttle.ts for where each applies, and the README for
+ * why these defaults). Each is GATEHOUSE_RATE_LIMIT_<NAME> = `<points>/<window>` (window: 30s, 15m,
+ * 1h, 1d) or `off` / `0`; the vendor can override them at runtime (setRateLimits).
+ */
+export const RATE_LIMIT_DEFAULTS = {
+  FAILURES_PER_IP: '50/15m',
+  LOGIN_PER_ACCOUNT: '10/15m',
+  MFA_PER_ACCOUNT: '10/15m',
+  CODES_PER_ACCOUNT: '10/15m',
+  SECRETS_PER_CLIENT: '100/15m',
+  SIGNUPS_PER_IP: '20/1h',
+  SENDS_PER_IP: '30/1h',
+  SENDS_PER_ACCOUNT: '5/1h',
+  MAIL_PER_RECIPIENT: '1/30s',
+  MAIL_PER_RECIPIENT_DAILY: '20/1d',
+  SMS_PER_RECIPIENT: '1/30s',
+  SMS_PER_RECIPIENT_DAILY: '10/1d',
+} as const;
+export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;
+export const RATE_LIMIT_NAMES = Object.keys(RATE_LIMIT_DEFAULTS) as RateLimitName[];
+
+const WINDOW_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+/** `10/15m` → 10 points per 900 s; `off` or `0` → points 0 (the limit is off). */
+export function parseLimitRule(spec: string): LimitRule | null {
+  const v = spec.trim().toLowerCase();
+  if (v === 'off' || v === '0') return { points: 0, windowSeconds: 1 };
+  const m = /^(\d{1,9})\s*\/\s*(\d{0,9}(?:\.\d+)?)\s*([smhd])$/.exec(v);
+  if (!m) return null;
+  const points = Number(m[1]);
+  const windowSeconds = Number(m[2] || '1') * WINDOW_UNITS[m[3] as keyof typeof WINDOW_UNITS];
+  return windowSeconds > 0 ? { points, windowSeconds } : null;
+}
 export type LimitDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 export interface RateLimiter {

@@ -1,5 +1,5 @@
 // Abuse limits (vendor only): what applies now, and runtime overrides of the server's values.
-import { RATE_LIMIT_NAMES } from '../../config.ts';
+import { RATE_LIMIT_NAMES } from '../../platform/rate-limit.ts';
 import type { RateLimitView } from '../../services/security/throttle.ts';
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';

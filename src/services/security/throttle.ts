@@ -18,11 +18,9 @@
 // GATEHOUSE_TRUST_PROXY) skips the per-IP limits: over TCP there is always an address, so an
 // attacker cannot opt out, and one shared "unknown" bucket would let anyone throttle everyone.
 import { z } from 'zod';
-import type { RateLimitName } from '../../config.ts';
-import { RATE_LIMIT_NAMES } from '../../config.ts';
 import { failRateLimited } from '../../errors/domain-errors.ts';
 import type { Mailer } from '../../platform/mail.ts';
-import type { LimitRule, RateLimiter } from '../../platform/rate-limit.ts';
+import { RATE_LIMIT_NAMES, type LimitRule, type RateLimiter, type RateLimitName } from '../../platform/rate-limit.ts';
 import type { SmsSender } from '../../platform/sms.ts';
 import type { Deps } from '../deps.ts';
 import { vendorPolicyRowId } from '../policies/policy-rows.ts';
