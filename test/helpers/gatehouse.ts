@@ -92,6 +92,11 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
     GATEHOUSE_LOG_LEVEL: 'silent',
     // Requests arrive in-process, as if through one proxy that appends X-Forwarded-For.
     GATEHOUSE_TRUST_PROXY: '1',
+    // The per-recipient cool-downs (one email / SMS per template every 30 s) count real time,
+    // which a ManualClock cannot move, and many tests ask for a second code or link at once.
+    // Off here only; test/security/rate-limits.test.ts runs with the production values.
+    GATEHOUSE_RATE_LIMIT_MAIL_PER_RECIPIENT: 'off',
+    GATEHOUSE_RATE_LIMIT_SMS_PER_RECIPIENT: 'off',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();
