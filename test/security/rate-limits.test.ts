@@ -23,10 +23,11 @@ const VENDOR_AUTH = '/auth/vendor';
 const PHONES = '/identity/resources/users/phone-numbers/v1';
 const RATE_LIMITED = { errors: ['Too many requests'], errorCode: 'rate_limited' };
 
-/** startGatehouse turns the per-recipient cool-downs off for the other suites; here they are on. */
+/** startGatehouse turns these off for the other suites (see test/helpers/gatehouse.ts); here they are on. */
 const PRODUCTION = {
   GATEHOUSE_RATE_LIMIT_MAIL_PER_RECIPIENT: RATE_LIMIT_DEFAULTS.MAIL_PER_RECIPIENT,
   GATEHOUSE_RATE_LIMIT_SMS_PER_RECIPIENT: RATE_LIMIT_DEFAULTS.SMS_PER_RECIPIENT,
+  GATEHOUSE_RATE_LIMIT_LOGIN_PER_ACCOUNT: RATE_LIMIT_DEFAULTS.LOGIN_PER_ACCOUNT,
 };
 
 let ipCounter = 1;
