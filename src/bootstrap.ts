@@ -12,6 +12,7 @@ import { resolveInstallationSecret } from './platform/installation-secret.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
 import { createPasswordHasher } from './platform/password.ts';
+import { createRateLimitStore, type RateLimitStore } from './platform/rate-limit.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
 import { createInProcessTaskQueue, type TaskQueue } from './platform/task-queue.ts';
 import type { Deps } from './services/deps.ts';
@@ -45,6 +46,8 @@ export interface BootstrapOptions {
   captcha?: CaptchaVerifier;
   /** Replaces the in-process task queue (tests that must see what runs before the queued work). */
   tasks?: TaskQueue;
+  /** Replaces the rate-limit counters built from config. */
+  rateLimits?: RateLimitStore;
 }
 
 export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
@@ -77,11 +80,13 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       ),
       sms: o.sms ?? createSmsSender({ ...config.sms, env: config.env }, logger),
       captcha: o.captcha ?? createHttpCaptchaVerifier({ url: config.captcha.verifyUrl }, logger),
+      rateLimits: o.rateLimits ?? createRateLimitStore(config.rateLimits.store),
       vendor: { clientId: vendor.clientId },
       tasks: o.tasks ?? createInProcessTaskQueue(logger),
     };
     await deps.mailer.reload?.();
     const services = createServices(deps);
+    await services.throttle.reload();
     const yoga = createGraphQLHandler({
       services,
       prisma: db,

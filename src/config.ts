@@ -2,11 +2,29 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CAPTCHA_VERIFY_URL } from './platform/captcha.ts';
+import { parseLimitRule, RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES, type LimitRule, type RateLimitName, type RateLimitStoreOptions } from './platform/rate-limit.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const seconds = z.coerce.number().int().positive();
+
+const limitRule = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((s, ctx) => {
+      const rule = parseLimitRule(s);
+      if (!rule) {
+        ctx.addIssue({ code: 'custom', message: 'must be <points>/<window> (e.g. 10/15m; window units s, m, h, d) or off' });
+        return z.NEVER;
+      }
+      return rule;
+    });
+const rateLimitEnv = Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [`GATEHOUSE_RATE_LIMIT_${n}`, limitRule(RATE_LIMIT_DEFAULTS[n])])) as Record<
+  `GATEHOUSE_RATE_LIMIT_${RateLimitName}`,
+  ReturnType<typeof limitRule>
+>;
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -76,6 +94,9 @@ const EnvSchema = z.object({
   GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
   /** Sign-up with a password answers with a session (Frontegg's default) instead of an activation email. */
   GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN: bool.default(false),
+  /** `off` disables every abuse limit (load tests); each limit is GATEHOUSE_RATE_LIMIT_<NAME>. */
+  GATEHOUSE_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  ...rateLimitEnv,
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -130,6 +151,7 @@ export interface Config {
   captcha: { verifyUrl: string };
   /** See GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN and services/auth/signup-enumeration.ts. */
   signUpImmediateLogin: boolean;
+  rateLimits: { enabled: boolean; store: RateLimitStoreOptions; rules: Record<RateLimitName, LimitRule> };
 }
 
 export class ConfigError extends Error {}
@@ -187,6 +209,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webauthn: webauthnConfig(e, issuer),
     captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
     signUpImmediateLogin: e.GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN,
+    rateLimits: {
+      enabled: e.GATEHOUSE_RATE_LIMITS === 'on',
+      // In-process counters; the Redis store for a fleet is selected here once it exists.
+      store: { kind: 'memory' },
+      rules: Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [n, e[`GATEHOUSE_RATE_LIMIT_${n}`]])) as Record<RateLimitName, LimitRule>,
+    },
   };
 }
 

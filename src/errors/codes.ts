@@ -11,6 +11,7 @@ export type ErrorKind =
   | 'NotFoundError'
   | 'ConflictError'
   | 'UserLockedError'
+  | 'RateLimitedError'
   | 'NotImplementedError'
   | 'RequestError'
   | 'InternalError';
@@ -128,6 +129,8 @@ export const ERROR_CODES = {
   permission_already_exists: spec(409, 'ConflictError', 'A permission with this key already exists'),
   permission_category_already_exists: spec(409, 'ConflictError', 'A permission category with this id or name already exists'),
   group_already_exists: spec(409, 'ConflictError', 'A group with this name already exists'),
+  // abuse throttling: one answer for known and unknown accounts (the limit is counted for both)
+  rate_limited: spec(429, 'RateLimitedError', 'Too many requests'),
   // features that are not built yet answer this, never a fake success
   feature_not_implemented: spec(501, 'NotImplementedError', 'Not implemented'),
   // a server configuration problem, not bad input: the vendor must set GATEHOUSE_SMTP_URL

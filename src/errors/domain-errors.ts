@@ -21,6 +21,14 @@ export class ForbiddenError extends DomainError {}
 export class NotFoundError extends DomainError {}
 export class ConflictError extends DomainError {}
 export class UserLockedError extends DomainError {}
+/** A throttled call: retry after `retryAfter` seconds (REST sends it as Retry-After). */
+export class RateLimitedError extends DomainError {
+  readonly retryAfter: number;
+  constructor(code: ErrorCode, message?: string, retryAfter = 1) {
+    super(code, message);
+    this.retryAfter = retryAfter;
+  }
+}
 export class NotImplementedError extends DomainError {}
 export class RequestError extends DomainError {}
 export class InternalError extends DomainError {}
@@ -34,6 +42,7 @@ export const ERROR_CLASSES = {
   NotFoundError,
   ConflictError,
   UserLockedError,
+  RateLimitedError,
   NotImplementedError,
   RequestError,
   InternalError,
@@ -46,4 +55,9 @@ export function domainError(code: ErrorCode, message?: string): DomainError {
 
 export function fail(code: ErrorCode, message?: string): never {
   throw domainError(code, message);
+}
+
+/** Throws rate_limited with the seconds until the caller may try again. */
+export function failRateLimited(retryAfterSeconds: number): never {
+  throw new RateLimitedError('rate_limited', undefined, Math.max(1, Math.ceil(retryAfterSeconds)));
 }

@@ -36,5 +36,6 @@ import './types/sub-tenant-user.ts';
 import './types/node.ts';
 import './types/restrictions.ts';
 import './types/config-policies.ts';
+import './types/rate-limits.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

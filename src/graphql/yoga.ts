@@ -3,7 +3,7 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import { DomainError } from '../errors/domain-errors.ts';
+import { DomainError, RateLimitedError } from '../errors/domain-errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createContext, type ContextDeps } from './context.ts';
 import { graphiqlPolicy, renderGraphiQLPage } from './graphiql.ts';
@@ -94,7 +94,9 @@ export function createGraphQLHandler(deps: YogaDeps) {
         const domain = findDomainError(error);
         if (domain) {
           const path = error instanceof GraphQLError ? error.path : undefined;
-          return new GraphQLError(domain.message, { path, extensions: { code: domain.code } });
+          // retryAfter travels to the REST adapter, which answers it as Retry-After.
+          const retry = domain instanceof RateLimitedError ? { retryAfter: domain.retryAfter } : {};
+          return new GraphQLError(domain.message, { path, extensions: { code: domain.code, ...retry } });
         }
         if (error instanceof GraphQLError && !error.originalError) return error;
         deps.logger.error({ err: (error as GraphQLError).originalError ?? error }, 'unexpected error in a resolver');

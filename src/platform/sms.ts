@@ -9,6 +9,8 @@ export interface SmsMessage {
   body: string;
   /** Sender name or number; the provider's default when absent. */
   from?: string | null;
+  /** Which template it was rendered from (per-recipient limits count per template). */
+  template?: string;
 }
 
 export interface OutboxSms {

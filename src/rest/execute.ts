@@ -93,18 +93,24 @@ export async function executeRoute(
   const gqlRequest = new o.yoga.fetchAPI.Request('http://gatehouse.internal/graphql', { method: 'POST', headers });
   const context: InternalParams = { clientIp: o.clientIp, gatehouseParams: { query, operationName, variables: route.variables(input) as Record<string, unknown> | undefined } };
   const gqlResponse = await o.yoga.handleRequest(gqlRequest, context as Parameters<GraphQLHandler['handleRequest']>[1]);
-  const payload = (await gqlResponse.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: unknown } }> };
+  const payload = (await gqlResponse.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: unknown; retryAfter?: unknown } }> };
 
   const responseHeaders = new Headers(traceHeader);
   for (const cookie of gqlResponse.headers.getSetCookie()) responseHeaders.append('set-cookie', cookie);
 
   const firstError = payload.errors?.[0];
+  // A throttled call (rate_limited) says when to come back, as a query error or a union member.
+  const retryAfter = (value: unknown) => {
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) responseHeaders.set('retry-after', String(value));
+  };
   if (firstError) {
     const code = firstError.extensions?.code;
+    retryAfter(firstError.extensions?.retryAfter);
     return isErrorCode(code) ? errorResponse(code, firstError.message, responseHeaders) : errorResponse('internal_error', undefined, responseHeaders);
   }
   const result = route.result(payload.data);
   if (result && typeof result === 'object' && '__typename' in result && 'code' in result && isErrorCode(result.code)) {
+    retryAfter((result as { retryAfter?: unknown }).retryAfter);
     return errorResponse(result.code, String((result as { message?: unknown }).message ?? ''), responseHeaders);
   }
   if (result === null || result === undefined) return errorResponse(route.notFound ?? 'route_not_found', undefined, responseHeaders);

@@ -8,6 +8,7 @@ import type { KeySet } from '../platform/jwt.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Mailer } from '../platform/mail.ts';
 import type { PasswordHasher } from '../platform/password.ts';
+import type { RateLimitStore } from '../platform/rate-limit.ts';
 import type { SmsSender } from '../platform/sms.ts';
 import type { TaskQueue } from '../platform/task-queue.ts';
 
@@ -26,6 +27,8 @@ export interface Deps {
   sms: SmsSender;
   /** Checks reCAPTCHA tokens against the provider (captcha policy). */
   captcha: CaptchaVerifier;
+  /** Counters for abuse throttling (in memory; shared by a fleet once a Redis store exists). */
+  rateLimits: RateLimitStore;
   /** The installation's vendor client id: token audience and refresh-cookie name. */
   vendor: { clientId: string };
   /** Work that runs after the answer (mail whose sending must not show in the response time). */

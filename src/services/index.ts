@@ -46,8 +46,12 @@ import { createRestrictionsService } from './policies/restrictions.service.ts';
 import { createPasswordRotationService } from './policies/password-rotation.service.ts';
 import { createCaptchaPolicyService } from './policies/captcha-policy.service.ts';
 import { createDelegationService } from './vendor/delegation.service.ts';
+import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
 
-export function createServices(deps: Deps) {
+export function createServices(base: Deps) {
+  // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
+  const throttle = createThrottle(base);
+  const deps: Deps & ThrottleDeps = { ...base, mailer: throttle.guardMailer(base.mailer), sms: throttle.guardSms(base.sms), throttle };
   const sessions = createSessionStore(deps);
   const tokens = createTokenIssuer(deps);
   const restrictions = createRestrictionsService(deps);
@@ -102,6 +106,7 @@ export function createServices(deps: Deps) {
     passwordRotation: createPasswordRotationService(deps),
     captchaPolicy: createCaptchaPolicyService(deps),
     delegation: createDelegationService(deps),
+    throttle,
   };
 }
 

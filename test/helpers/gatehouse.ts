@@ -96,6 +96,14 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
     // Most tests sign up to get a session; the enumeration-safe default (activation first) is
     // tested where it matters (test/security/enumeration.test.ts).
     GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN: 'true',
+    // The per-recipient cool-downs (one email / SMS per template every 30 s) count real time,
+    // which a ManualClock cannot move, and many tests ask for a second code or link at once.
+    // Off here only; test/security/rate-limits.test.ts runs with the production values.
+    GATEHOUSE_RATE_LIMIT_MAIL_PER_RECIPIENT: 'off',
+    GATEHOUSE_RATE_LIMIT_SMS_PER_RECIPIENT: 'off',
+    // The lockout suite counts 50 parallel wrong passwords for one account (the lockout policy's
+    // own counter); the per-account login limit (10/15m) would answer 429 first.
+    GATEHOUSE_RATE_LIMIT_LOGIN_PER_ACCOUNT: 'off',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();

@@ -48,21 +48,21 @@ builder.mutationFields((t) => ({
       identifier: t.arg.string(),
       identifierType: t.arg.string({ required: false, description: 'email (default) or username; phoneNumber (SMS) is not implemented.' }),
     },
-    resolve: (_root, args, ctx) => ctx.services.passwordReset.request(args),
+    resolve: (_root, args, ctx) => ctx.services.passwordReset.request(args, ctx.client),
   }),
   validatePasswordResetToken: t.field({
     type: TokenValidity,
     description: 'Public: checks a reset link before asking for the new password (a wrong token counts as an attempt).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), token: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.passwordReset.validate(args),
+    resolve: (_root, args, ctx) => ctx.services.passwordReset.validate(args, ctx.client),
   }),
   resetPassword: t.field({
     type: ResetPasswordPayload,
     description: "Public: sets a new password through a reset link (policy and history apply), ends all the user's sessions and lifts a lockout.",
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), token: t.arg.string(), password: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.passwordReset.reset(args),
+    resolve: (_root, args, ctx) => ctx.services.passwordReset.reset(args, ctx.client),
   }),
   generatePasswordResetLink: t.field({
     type: AccountLink,
@@ -84,7 +84,7 @@ builder.mutationFields((t) => ({
     description: 'Public: emails a fresh activation link to an unverified user. Unknown or verified addresses answer the same.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.activation.resend(args),
+    resolve: (_root, args, ctx) => ctx.services.activation.resend(args, ctx.client),
   }),
   generateActivationLink: t.field({
     type: AccountLink,

@@ -197,13 +197,13 @@ builder.mutationFields((t) => ({
     description: 'Exchanges a clientId and secret for a JWT. Every refusal is the same InvalidCredentialsError.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { clientId: t.arg.string(), secret: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.apiTokens.exchange(args),
+    resolve: (_root, args, ctx) => ctx.services.apiTokens.exchange(args, ctx.client),
   }),
   refreshApiToken: t.field({
     type: ApiTokenAccessToken,
     description: 'Rotates an API-token refresh token. Presenting a used one revokes its whole family.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { refreshToken: t.arg.string() },
-    resolve: (_root, { refreshToken }, ctx) => ctx.services.apiTokens.refresh(refreshToken),
+    resolve: (_root, { refreshToken }, ctx) => ctx.services.apiTokens.refresh(refreshToken, ctx.client),
   }),
 }));

@@ -227,6 +227,6 @@ builder.mutationFields((t) => ({
     description: 'Exchanges the vendor credential for a vendor token.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { clientId: t.arg.string(), secret: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.vendor.authenticate(args),
+    resolve: (_root, args, ctx) => ctx.services.vendor.authenticate(args, ctx.client),
   }),
 }));

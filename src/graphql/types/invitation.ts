@@ -139,7 +139,7 @@ builder.queryFields((t) => ({
     type: TenantInviteTarget,
     description: 'Public: the tenant a still-usable invite token joins. Unknown, expired and used-up tokens answer alike.',
     args: { token: t.arg.string() },
-    resolve: (_root, { token }, ctx) => ctx.services.tenantInvites.verify(token),
+    resolve: (_root, { token }, ctx) => ctx.services.tenantInvites.verify(token, ctx.client),
   }),
   tenantInvitesConfiguration: t.field({
     type: TenantInvitesConfiguration,
@@ -169,7 +169,7 @@ builder.mutationFields((t) => ({
     description: 'Public: accepts an invitation link; sets the password when the user has none and one is given (policy-checked).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { userId: t.arg.id(), token: t.arg.string(), password: t.arg.string({ required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.invitations.accept(args),
+    resolve: (_root, args, ctx) => ctx.services.invitations.accept(args, ctx.client),
   }),
   acceptInvitationWithCode: t.field({
     type: InvitationAccepted,
@@ -182,7 +182,7 @@ builder.mutationFields((t) => ({
       token: t.arg.string({ required: false }),
       password: t.arg.string({ required: false }),
     },
-    resolve: (_root, args, ctx) => ctx.services.invitations.acceptWithCode(args),
+    resolve: (_root, args, ctx) => ctx.services.invitations.acceptWithCode(args, ctx.client),
   }),
   resetInvitation: t.field({
     type: InvitationsReset,

@@ -78,7 +78,7 @@ builder.mutationFields((t) => ({
     description: "Emails a 6-digit code for the pending login (when the EmailCode strategy is enabled); valid 10 minutes, 5 tries, once.",
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { mfaToken: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.mfaLogin.requestEmailCode(args),
+    resolve: (_root, args, ctx) => ctx.services.mfaLogin.requestEmailCode(args, ctx.client),
   }),
   verifyMfaEmailCode: t.field({
     type: AuthResponse,

@@ -92,7 +92,7 @@ builder.mutationFields((t) => ({
     description: "Uses a recovery code to remove the user's MFA; the user then logs in with the password alone.",
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string(), recoveryCode: t.arg.string() },
-    resolve: async (_root, args, ctx) => ({ done: await ctx.services.mfa.recover(args) }),
+    resolve: async (_root, args, ctx) => ({ done: await ctx.services.mfa.recover(args, ctx.client) }),
   }),
   unenrollUserMfa: t.field({
     type: MfaDone,

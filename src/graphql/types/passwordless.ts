@@ -15,7 +15,7 @@ builder.mutationFields((t) => ({
     description: 'Public: emails a 15-minute single-use login link to this address. Unknown addresses answer the same (and get no mail).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.passwordless.requestMagicLink(args),
+    resolve: (_root, args, ctx) => ctx.services.passwordless.requestMagicLink(args, ctx.client),
   }),
   loginWithMagicLink: t.field({
     type: LoginResult,
@@ -28,7 +28,7 @@ builder.mutationFields((t) => ({
     description: 'Public: emails a 10-minute 6-digit login code to this address. Unknown addresses answer the same (and get no mail).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { email: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.passwordless.requestLoginCode(args),
+    resolve: (_root, args, ctx) => ctx.services.passwordless.requestLoginCode(args, ctx.client),
   }),
   loginWithCode: t.field({
     type: LoginResult,

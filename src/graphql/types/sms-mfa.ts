@@ -49,7 +49,7 @@ builder.mutationFields((t) => ({
     description: 'Login step: sends a code to one of the user\'s SMS devices (mfaToken from MfaRequired).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { mfaToken: t.arg.string(), deviceId: t.arg.id() },
-    resolve: (_root, args, ctx) => ctx.services.smsMfa.requestLoginCode(args),
+    resolve: (_root, args, ctx) => ctx.services.smsMfa.requestLoginCode(args, ctx.client),
   }),
   verifySmsMfaLogin: t.field({
     type: AuthResponse,
@@ -63,7 +63,7 @@ builder.mutationFields((t) => ({
     description: 'Login step for a user who must enrol MFA first (an enrol-at-login mfaToken only): sends a code to the number.',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { mfaToken: t.arg.string(), phoneNumber: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.smsMfa.enrollAtLogin(args),
+    resolve: (_root, args, ctx) => ctx.services.smsMfa.enrollAtLogin(args, ctx.client),
   }),
   verifySmsMfaEnrollmentAtLogin: t.field({
     type: AuthResponse,

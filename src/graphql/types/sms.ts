@@ -164,7 +164,7 @@ builder.mutationFields((t) => ({
     description: "Public: sends a 10-minute login code to the user's verified phone (named by the number or the email). Unknown users answer the same.",
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { phoneNumber: t.arg.string({ required: false }), email: t.arg.string({ required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.smsLogin.requestLoginCode(args),
+    resolve: (_root, args, ctx) => ctx.services.smsLogin.requestLoginCode(args, ctx.client),
   }),
   loginWithSmsCode: t.field({
     type: LoginResult,
@@ -177,14 +177,14 @@ builder.mutationFields((t) => ({
     description: "Public: sends a 10-minute reset code to the user's verified phone. Unknown users answer the same.",
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { identifier: t.arg.string(), identifierType: t.arg.string({ required: false }) },
-    resolve: (_root, args, ctx) => ctx.services.smsLogin.requestPasswordReset({ identifier: args.identifier, identifierType: args.identifierType as never }),
+    resolve: (_root, args, ctx) => ctx.services.smsLogin.requestPasswordReset({ identifier: args.identifier, identifierType: args.identifierType as never }, ctx.client),
   }),
   verifySmsPasswordReset: t.field({
     type: SmsPasswordResetToken,
     description: 'Public: trades the SMS reset code for a password-reset token (once, 5 tries).',
     errors: { types: MUTATION_ERRORS, directResult: true },
     args: { sessionId: t.arg.string(), code: t.arg.string() },
-    resolve: (_root, args, ctx) => ctx.services.smsLogin.verifyPasswordReset(args),
+    resolve: (_root, args, ctx) => ctx.services.smsLogin.verifyPasswordReset(args, ctx.client),
   }),
 }));
 

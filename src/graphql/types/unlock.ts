@@ -8,6 +8,6 @@ builder.mutationFields((t) => ({
     description: 'Unlocks the account the emailed unlock token was sent for (single use).',
     errors: { types: MUTATION_ERRORS },
     args: { token: t.arg.string() },
-    resolve: (_root, { token }, ctx) => ctx.services.unlock.unlockWithToken({ token }),
+    resolve: (_root, { token }, ctx) => ctx.services.unlock.unlockWithToken({ token }, ctx.client),
   }),
 }));

@@ -9,8 +9,10 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken, safeEqual } from '../../platform/crypto.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
 import { reuseWindowStart, successorToken } from '../auth/refresh-reuse.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, metadataSchema, parseInput } from '../validation.ts';
 import { TENANT_API_TOKEN_TYPE, USER_API_TOKEN_TYPE } from './api-token-jwt.ts';
@@ -134,7 +136,7 @@ interface ExchangeRow {
 
 const usableAt = (row: ExchangeRow, now: Date) => (!row.expiresAt || row.expiresAt > now) && (row.kind === 'TENANT' || row.userActive);
 
-type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'>;
+type ApiTokenDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'keys' | 'config' | 'vendor'> & ThrottleDeps;
 
 /** Reads of one pair of token kinds (tenant / user): client credentials, or access tokens. */
 export function tokenReads(db: Deps['db'], tenantKind: ApiTokenKind, userKind: ApiTokenKind) {
@@ -230,6 +232,57 @@ export function createApiTokensService(deps: ApiTokenDeps) {
 
   async function revokeFamily(familyId: string, now: Date) {
     await db.apiTokenRefreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: now } });
+  }
+
+  /** Rotates an API-token refresh token (see refresh). */
+  async function rotateRefreshToken(token: string | null | undefined) {
+    if (!token || token.length > 512) fail('auth_refresh_token_invalid');
+    const now = clock.now();
+    const current = await db.apiTokenRefreshToken.findUnique({
+      where: { tokenHash: secrets.hashToken(token) },
+      select: { id: true, apiTokenId: true, familyId: true, usedAt: true, revokedAt: true, expiresAt: true },
+    });
+    if (!current) fail('auth_refresh_token_invalid');
+    const since = reuseWindowStart(config, now);
+    const again = current.usedAt !== null;
+    if (again && !(since && current.usedAt! > since)) {
+      await revokeFamily(current.familyId, now);
+      fail('auth_refresh_token_invalid');
+    }
+    if (current.revokedAt || (!again && current.expiresAt <= now)) fail('auth_refresh_token_invalid');
+    // The id is the clientId (set so at creation).
+    const row = await loadForExchange(current.apiTokenId, now);
+    if (!row || !usableAt(row, now)) fail('auth_refresh_token_invalid');
+    const next = successorToken(secrets, 'api-token-refresh', current.id, token);
+    if (!again) {
+      // Compare-and-set in one statement: of two concurrent refreshes with the same token only
+      // one claims it; the next token exists only if it did.
+      const inserted = await db.$executeRaw`
+        WITH claimed AS (
+          UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
+          WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
+        ), touched AS (
+          UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
+        )
+        INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
+        SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
+        FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
+      if (inserted === 1) return { ...(await sign(row, now)), refreshToken: next };
+      // Lost the claim to a concurrent refresh with the same token: answered again below, if allowed.
+    }
+    // Still the immediately previous token: rotated within the interval, its successor unused and live.
+    const answered = since
+      ? await db.$executeRaw`
+          UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (
+            SELECT n."apiTokenId" FROM "ApiTokenRefreshToken" p JOIN "ApiTokenRefreshToken" n ON n."familyId" = p."familyId"
+            WHERE p.id = ${current.id} AND p."usedAt" > ${since}
+              AND n."tokenHash" = ${secrets.hashToken(next)} AND n."usedAt" IS NULL AND n."revokedAt" IS NULL AND n."expiresAt" > ${now})`
+      : 0;
+    if (answered !== 1) {
+      await revokeFamily(current.familyId, now);
+      fail('auth_refresh_token_invalid');
+    }
+    return { ...(await sign(row, now)), refreshToken: next };
   }
 
   return {
@@ -342,12 +395,15 @@ export function createApiTokensService(deps: ApiTokenDeps) {
      * new family. An unknown clientId, a wrong secret, an expired or deleted token and a user who
      * lost access all answer the same 401.
      */
-    async exchange(raw: { clientId: string; secret: string }) {
+    async exchange(raw: { clientId: string; secret: string }, client: ClientInfo = {}) {
       const { clientId, secret } = parseInput(ExchangeInput, raw);
       const now = clock.now();
       const presented = secrets.hashToken(secret);
-      const row = await loadForExchange(clientId, now);
-      if (!row || !safeEqual(row.secretHash, presented) || !usableAt(row, now)) fail('api_token_invalid_credentials');
+      const row = await deps.throttle.attempt('secret', { ip: client.ipAddress, account: clientId }, async () => {
+        const row = await loadForExchange(clientId, now);
+        if (!row || !safeEqual(row.secretHash, presented) || !usableAt(row, now)) fail('api_token_invalid_credentials');
+        return row;
+      });
       const issued = await sign(row, now);
       const refreshToken = randomToken(32);
       // One statement: lastUsedAt and the family's first refresh token.
@@ -365,54 +421,9 @@ export function createApiTokensService(deps: ApiTokenDeps) {
      * again (workers sharing one token, a retry after a lost response; see refresh-reuse.ts).
      * Every failure is the same 401.
      */
-    async refresh(token: string | null | undefined) {
-      if (!token || token.length > 512) fail('auth_refresh_token_invalid');
-      const now = clock.now();
-      const current = await db.apiTokenRefreshToken.findUnique({
-        where: { tokenHash: secrets.hashToken(token) },
-        select: { id: true, apiTokenId: true, familyId: true, usedAt: true, revokedAt: true, expiresAt: true },
-      });
-      if (!current) fail('auth_refresh_token_invalid');
-      const since = reuseWindowStart(config, now);
-      const again = current.usedAt !== null;
-      if (again && !(since && current.usedAt! > since)) {
-        await revokeFamily(current.familyId, now);
-        fail('auth_refresh_token_invalid');
-      }
-      if (current.revokedAt || (!again && current.expiresAt <= now)) fail('auth_refresh_token_invalid');
-      // The id is the clientId (set so at creation).
-      const row = await loadForExchange(current.apiTokenId, now);
-      if (!row || !usableAt(row, now)) fail('auth_refresh_token_invalid');
-      const next = successorToken(secrets, 'api-token-refresh', current.id, token);
-      if (!again) {
-        // Compare-and-set in one statement: of two concurrent refreshes with the same token only
-        // one claims it; the next token exists only if it did.
-        const inserted = await db.$executeRaw`
-          WITH claimed AS (
-            UPDATE "ApiTokenRefreshToken" SET "usedAt" = ${now}
-            WHERE id = ${current.id} AND "usedAt" IS NULL AND "revokedAt" IS NULL RETURNING "apiTokenId", "familyId"
-          ), touched AS (
-            UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (SELECT "apiTokenId" FROM claimed) RETURNING id
-          )
-          INSERT INTO "ApiTokenRefreshToken" (id, "apiTokenId", "familyId", "tokenHash", "createdAt", "expiresAt")
-          SELECT ${randomUUID()}, c."apiTokenId", c."familyId", ${secrets.hashToken(next)}, ${now}, ${refreshExpiry(row, now)}
-          FROM claimed c JOIN touched ON touched.id = c."apiTokenId"`;
-        if (inserted === 1) return { ...(await sign(row, now)), refreshToken: next };
-        // Lost the claim to a concurrent refresh with the same token: answered again below, if allowed.
-      }
-      // Still the immediately previous token: rotated within the interval, its successor unused and live.
-      const answered = since
-        ? await db.$executeRaw`
-            UPDATE "ApiToken" SET "lastUsedAt" = ${now} WHERE id IN (
-              SELECT n."apiTokenId" FROM "ApiTokenRefreshToken" p JOIN "ApiTokenRefreshToken" n ON n."familyId" = p."familyId"
-              WHERE p.id = ${current.id} AND p."usedAt" > ${since}
-                AND n."tokenHash" = ${secrets.hashToken(next)} AND n."usedAt" IS NULL AND n."revokedAt" IS NULL AND n."expiresAt" > ${now})`
-        : 0;
-      if (answered !== 1) {
-        await revokeFamily(current.familyId, now);
-        fail('auth_refresh_token_invalid');
-      }
-      return { ...(await sign(row, now)), refreshToken: next };
+    async refresh(token: string | null | undefined, client: ClientInfo = {}) {
+      // A refresh token names no client before it is found: the caller's failure budget applies.
+      return deps.throttle.attempt('secret', { ip: client.ipAddress }, () => rotateRefreshToken(token));
     },
   };
 }

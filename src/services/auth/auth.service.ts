@@ -28,6 +28,7 @@ import { DuplicateSignUpRehearsal, defineSignUpMail, rehearsalEmail } from './si
 import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
 import type { IpRestrictionGuard } from '../policies/restrictions.service.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 
 export type Principal =
   | { kind: 'anonymous' }
@@ -108,7 +109,7 @@ const UsernameSignUpInput = SignUpInput.extend({ username: frontEggUsernameSchem
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
 
-type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha' | 'tasks'> & {
+type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha' | 'tasks'> & ThrottleDeps & {
   sessions: SessionStore;
   tokens: TokenIssuer;
   /** IP restrictions of the tenant a session starts or refreshes into (in-process cache: no statement). */
@@ -285,7 +286,11 @@ export function createAuthService(deps: AuthDeps) {
     ): Promise<AuthResult | MfaChallenge | PasswordExpiredResult> {
       const input = parseInput(LoginInput, raw);
       const where = input.email ? { email: input.email.toLowerCase() } : { username: input.username! };
-      const found = await checkPassword(where, input.password, { token: input.recaptchaToken, remoteIp: client.ipAddress });
+      // Per IP and per identifier as typed (known or not): a 429 tells nothing about the account.
+      const account = 'email' in where ? where.email : where.username;
+      const found = await deps.throttle.attempt('login', { ip: client.ipAddress, account }, () =>
+        checkPassword(where, input.password, { token: input.recaptchaToken, remoteIp: client.ipAddress }),
+      );
       let user = found.user;
       // Only someone who knows the password learns that the account is unverified (a lock answers
       // every password alike, in checkPassword).
@@ -354,6 +359,7 @@ export function createAuthService(deps: AuthDeps) {
       const input: Omit<z.output<typeof UsernameSignUpInput>, 'username'> & { username?: string | null } = o.byUsername
         ? parseInput(UsernameSignUpInput, raw)
         : parseInput(SignUpInput, raw as z.input<typeof SignUpInput>);
+      await deps.throttle.signUp(client.ipAddress);
       await assertCaptcha(deps, await readCaptchaPolicy(db), { token: input.recaptchaToken, email: input.email, remoteIp: client.ipAddress });
       const settings = await db.vendorSettings.findUnique({ where: { id: 1 }, select: { allowSignUps: true, forceEmailVerification: true } });
       if (!settings?.allowSignUps) fail('signup_disabled');
@@ -431,7 +437,7 @@ export function createAuthService(deps: AuthDeps) {
     /** Vendor-only: tells whether the password is the user's, without starting a session. */
     async verifyPassword(raw: { email: string; password: string }) {
       const input = parseInput(VerifyPasswordInput, raw);
-      await checkPassword({ email: input.email }, input.password);
+      await deps.throttle.attempt('login', { account: input.email }, () => checkPassword({ email: input.email }, input.password));
       return true;
     },
 

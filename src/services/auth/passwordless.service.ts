@@ -7,6 +7,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits, randomToken } from '../../platform/crypto.ts';
 import type { ClientInfo } from './sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { magicLinkLink, renderLoginCodeTemplate, renderTemplate } from '../mail/templates.ts';
 import { assertMailAvailable, checkCode, deliver, replaceOutstandingToken } from '../users/account-tokens.ts';
 import { emailSchema, parseInput } from '../validation.ts';
@@ -26,7 +27,7 @@ const CodeInput = z.object({ email: emailSchema, code: z.string().trim().min(1, 
 
 type PasswordlessType = 'MAGIC_LINK' | 'LOGIN_CODE';
 
-type PasswordlessDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & {
+type PasswordlessDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & ThrottleDeps & {
   /** Logs in a user who proved their mailbox (auth.service owns sessions and MFA; injected, so no cycle). */
   login: (userId: string, client: ClientInfo) => Promise<TLogin>;
 };
@@ -71,11 +72,12 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
 
   return {
     /** Emails a 15-minute single-use login link; silent for unknown addresses. */
-    async requestMagicLink(raw: { email: string }) {
+    async requestMagicLink(raw: { email: string }, client: ClientInfo = {}) {
       const input = parseInput(RequestInput, raw);
       // Before any lookup: the refusal must not depend on the address.
       await assertPasswordlessMethodEnabled(db, 'magicLink');
       assertMailAvailable(deps);
+      await deps.throttle.request('magic-link', { ip: client.ipAddress, account: input.email });
       sendMagicLink({ email: input.email });
       return { accepted: true };
     },
@@ -91,16 +93,21 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
       });
       // Unknown, expired, used and other-type tokens answer alike. No attempt counting: the token
       // has 256 bits and carries no user, so a wrong one names no link to burn.
-      if (!row || row.type !== 'MAGIC_LINK' || !row.userId || row.usedAt || row.expiresAt <= clock.now()) fail('passwordless_token_invalid');
-      await use(row.id, 'passwordless_token_invalid');
-      return deps.login(row.userId, client);
+      // The link names no account: only the client's failure budget applies.
+      const userId = await deps.throttle.attempt('code', { ip: client.ipAddress }, async () => {
+        if (!row || row.type !== 'MAGIC_LINK' || !row.userId || row.usedAt || row.expiresAt <= clock.now()) fail('passwordless_token_invalid');
+        await use(row.id, 'passwordless_token_invalid');
+        return row.userId;
+      });
+      return deps.login(userId, client);
     },
 
     /** Emails a 10-minute 6-digit login code; silent for unknown addresses. */
-    async requestLoginCode(raw: { email: string }) {
+    async requestLoginCode(raw: { email: string }, client: ClientInfo = {}) {
       const input = parseInput(RequestInput, raw);
       await assertPasswordlessMethodEnabled(db, 'code');
       assertMailAvailable(deps);
+      await deps.throttle.request('login-code', { ip: client.ipAddress, account: input.email });
       sendLoginCode({ email: input.email });
       return { accepted: true };
     },
@@ -112,17 +119,26 @@ export function createPasswordlessService<TLogin>(deps: PasswordlessDeps<TLogin>
     async loginWithCode(raw: { email: string; code: string }, client: ClientInfo): Promise<TLogin> {
       const input = parseInput(CodeInput, raw);
       await assertPasswordlessMethodEnabled(db, 'code');
-      const user = await findUser(input.email);
-      if (!user) fail('passwordless_code_invalid');
-      const row = await db.oneTimeToken.findFirst({
-        where: { userId: user.id, type: 'LOGIN_CODE', usedAt: null },
-        orderBy: { createdAt: 'desc' },
-        select: { id: true, tokenHash: true, maxAttempts: true },
-      });
-      if (!row) fail('passwordless_code_invalid');
-      await checkCode(deps, row, codeHash(user.id, input.code), 'passwordless_code_invalid');
-      await use(row.id, 'passwordless_code_invalid');
-      return deps.login(user.id, client);
+      // Counted per address as typed, before the lookup: unknown addresses spend alike.
+      const userId = await deps.throttle.attempt(
+        'code',
+        { ip: client.ipAddress, account: input.email },
+        async () => {
+          const user = await findUser(input.email);
+          if (!user) fail('passwordless_code_invalid');
+          const row = await db.oneTimeToken.findFirst({
+            where: { userId: user.id, type: 'LOGIN_CODE', usedAt: null },
+            orderBy: { createdAt: 'desc' },
+            select: { id: true, tokenHash: true, maxAttempts: true },
+          });
+          if (!row) fail('passwordless_code_invalid');
+          await checkCode(deps, row, codeHash(user.id, input.code), 'passwordless_code_invalid');
+          await use(row.id, 'passwordless_code_invalid');
+          return user.id;
+        },
+        { flow: 'login-code' },
+      );
+      return deps.login(userId, client);
     },
   };
 }

@@ -14,6 +14,8 @@ import { randomDigits, randomToken, safeEqual } from '../../platform/crypto.ts';
 import type { Prisma } from '../../platform/db.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
+import { mfaFlowAccount } from './mfa-flow-account.ts';
 import { renderCodeTemplate } from '../mail/templates.ts';
 import { assertMailAvailable, checkCode, deliver } from '../users/account-tokens.ts';
 import { idSchema, parseInput } from '../validation.ts';
@@ -229,7 +231,7 @@ const VerifyEmailCodeInput = MfaTokenInput.extend({
   rememberDevice: z.boolean().nullish(),
 });
 
-type MfaLoginDeps<TAuth> = Pick<Deps, 'db' | 'secrets' | 'clock' | 'mailer' | 'logger'> & {
+type MfaLoginDeps<TAuth> = Pick<Deps, 'db' | 'secrets' | 'clock' | 'mailer' | 'logger'> & ThrottleDeps & {
   mfa: MfaService;
   /** Starts a session for a user who passed MFA (re-checks the lock); injected, so no cycle. */
   startSession: (userId: string, client: ClientInfo) => Promise<TAuth>;
@@ -244,6 +246,8 @@ export function createMfaLoginService<TAuth>(deps: MfaLoginDeps<TAuth>) {
     return { auth, rememberDevice: await rememberDeviceFor(deps, userId, remember) };
   }
 
+  const mfaKeys = async (mfaToken: string, client: ClientInfo) => ({ ip: client.ipAddress, account: await mfaFlowAccount(deps, mfaToken) });
+
   // Bound to the flow and the user, so equal codes of two logins never collide in the unique
   // tokenHash index and a dump cannot be matched against 10^6 candidates without the key.
   const emailCodeHash = (flowId: string, code: string) => secrets.hashToken(`mfa-email:${flowId}:${code}`);
@@ -253,7 +257,7 @@ export function createMfaLoginService<TAuth>(deps: MfaLoginDeps<TAuth>) {
     async verifyAuthenticator(raw: z.input<typeof VerifyAuthenticatorInput>, client: ClientInfo): Promise<MfaLoginCompletion<TAuth>> {
       const input = parseInput(VerifyAuthenticatorInput, raw);
       await assertStrategyEnabled(db, 'AuthenticatorApp');
-      const userId = await completeMfaLogin(deps, input);
+      const userId = await deps.throttle.attempt('mfa', await mfaKeys(input.mfaToken, client), () => completeMfaLogin(deps, input));
       return finish(null, userId, client, input.rememberDevice);
     },
 
@@ -269,8 +273,10 @@ export function createMfaLoginService<TAuth>(deps: MfaLoginDeps<TAuth>) {
     async verifyAuthenticatorEnrollment(raw: z.input<typeof VerifyEnrollmentInput>, client: ClientInfo) {
       const input = parseInput(VerifyEnrollmentInput, raw);
       await assertStrategyEnabled(db, 'AuthenticatorApp');
-      const flow = await spendMfaFlowAttempt(deps, input.mfaToken, ['MFA_ENROLL_AT_LOGIN']);
-      const enrolled = await mfa.verifyAuthenticatorEnrollment(flow.userId, { token: input.token });
+      const { flow, enrolled } = await deps.throttle.attempt('mfa', await mfaKeys(input.mfaToken, client), async () => {
+        const flow = await spendMfaFlowAttempt(deps, input.mfaToken, ['MFA_ENROLL_AT_LOGIN']);
+        return { flow, enrolled: await mfa.verifyAuthenticatorEnrollment(flow.userId, { token: input.token }) };
+      });
       const done = await finish(flow.id, flow.userId, client, input.rememberDevice);
       return { ...done, recoveryCodes: enrolled.recoveryCodes };
     },
@@ -279,12 +285,13 @@ export function createMfaLoginService<TAuth>(deps: MfaLoginDeps<TAuth>) {
      * Emails a 6-digit code for the pending login (replacing an earlier one of this flow). The
      * answer's otcToken names the code; the code itself goes only to the user's mailbox.
      */
-    async requestEmailCode(raw: z.input<typeof MfaTokenInput>) {
+    async requestEmailCode(raw: z.input<typeof MfaTokenInput>, client: ClientInfo = {}) {
       const input = parseInput(MfaTokenInput, raw);
       const config = await loadMfaConfiguration(db);
       if (!config.strategies.EmailCode) fail('mfa_strategy_disabled');
       assertMailAvailable(deps);
       const flow = await findMfaFlow(deps, input.mfaToken);
+      await deps.throttle.request('mfa-email', { ip: client.ipAddress, account: flow.userId });
       const user = await db.user.findUnique({ where: { id: flow.userId }, select: { email: true, name: true } });
       if (!user?.email) fail('mfa_strategy_disabled');
       const code = randomDigits(EMAIL_CODE_DIGITS);
@@ -319,20 +326,23 @@ export function createMfaLoginService<TAuth>(deps: MfaLoginDeps<TAuth>) {
       const code = input.code || input.otcToken;
       if (!code) fail('validation_failed', 'code: is required');
       await assertStrategyEnabled(db, 'EmailCode');
-      const flow = await spendMfaFlowAttempt(deps, input.mfaToken);
-      const row = await db.oneTimeToken.findFirst({
-        where: { userId: flow.userId, type: 'MFA_CODE', usedAt: null, payload: { path: ['flowId'], equals: flow.id } },
-        orderBy: { createdAt: 'desc' },
-        select: { id: true, tokenHash: true, maxAttempts: true, payload: true },
+      const flow = await deps.throttle.attempt('mfa', await mfaKeys(input.mfaToken, client), async () => {
+        const flow = await spendMfaFlowAttempt(deps, input.mfaToken);
+        const row = await db.oneTimeToken.findFirst({
+          where: { userId: flow.userId, type: 'MFA_CODE', usedAt: null, payload: { path: ['flowId'], equals: flow.id } },
+          orderBy: { createdAt: 'desc' },
+          select: { id: true, tokenHash: true, maxAttempts: true, payload: true },
+        });
+        if (!row) fail('mfa_code_invalid');
+        if (input.code && input.otcToken) {
+          const otcHash = (row.payload as Record<string, unknown>).otcHash;
+          if (typeof otcHash !== 'string' || !safeEqual(otcHash, secrets.hashToken(input.otcToken))) fail('mfa_code_invalid');
+        }
+        await checkCode(deps, row, emailCodeHash(flow.id, code), 'mfa_code_invalid');
+        const used = await db.oneTimeToken.updateMany({ where: { id: row.id, usedAt: null, expiresAt: { gt: clock.now() } }, data: { usedAt: clock.now() } });
+        if (used.count !== 1) fail('mfa_code_invalid');
+        return flow;
       });
-      if (!row) fail('mfa_code_invalid');
-      if (input.code && input.otcToken) {
-        const otcHash = (row.payload as Record<string, unknown>).otcHash;
-        if (typeof otcHash !== 'string' || !safeEqual(otcHash, secrets.hashToken(input.otcToken))) fail('mfa_code_invalid');
-      }
-      await checkCode(deps, row, emailCodeHash(flow.id, code), 'mfa_code_invalid');
-      const used = await db.oneTimeToken.updateMany({ where: { id: row.id, usedAt: null, expiresAt: { gt: clock.now() } }, data: { usedAt: clock.now() } });
-      if (used.count !== 1) fail('mfa_code_invalid');
       return finish(flow.id, flow.userId, client, input.rememberDevice);
     },
 

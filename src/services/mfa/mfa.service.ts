@@ -5,7 +5,9 @@ import { randomBytes } from 'node:crypto';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
 import { loadMfaConfiguration } from './mfa-strategies.ts';
@@ -132,7 +134,7 @@ const CodeInput = z.object({ token: z.string().trim().min(1, 'token is required'
 const DisableInput = CodeInput.extend({ deviceId: idSchema.nullish() });
 const RecoverInput = z.object({ email: emailSchema, recoveryCode: z.string().trim().min(1).max(128) });
 
-export function createMfaService(deps: MfaDeps) {
+export function createMfaService(deps: MfaDeps & ThrottleDeps) {
   const { db, secrets, clock } = deps;
 
   /** Removes every second factor of a user (devices, pending enrolments, recovery codes). */
@@ -201,7 +203,10 @@ export function createMfaService(deps: MfaDeps) {
         fail('mfa_device_not_found');
       }
       if (!(await db.mfaDevice.count({ where: { userId, type: 'TOTP', verifiedAt: { not: null } } }))) fail('mfa_not_enrolled');
-      if (!(await acceptSecondFactor(deps, userId, input.token, { recovery: true, deviceId }))) fail('mfa_code_invalid');
+      // A stolen session must not guess its way to switching MFA off.
+      await deps.throttle.attempt('mfa', { account: userId }, async () => {
+        if (!(await acceptSecondFactor(deps, userId, input.token, { recovery: true, deviceId }))) fail('mfa_code_invalid');
+      });
       await db.$transaction(async (tx) => {
         await tx.mfaDevice.deleteMany({ where: { userId, type: 'TOTP', ...(deviceId ? { id: deviceId } : {}) } });
         const factorsLeft = await tx.mfaDevice.count({ where: { userId, type: { in: [...MFA_FACTOR_TYPES, 'SMS'] }, verifiedAt: { not: null } } });
@@ -214,10 +219,14 @@ export function createMfaService(deps: MfaDeps) {
      * Frontegg's "recover MFA": a valid recovery code removes the user's MFA, and the user then
      * logs in with the password alone. Unknown email and wrong code answer alike.
      */
-    async recover(raw: z.input<typeof RecoverInput>) {
+    async recover(raw: z.input<typeof RecoverInput>, client: ClientInfo = {}) {
       const input = parseInput(RecoverInput, raw);
-      const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
-      if (!user || !(await consumeRecoveryCode(deps, user.id, input.recoveryCode))) fail('mfa_recovery_code_invalid');
+      // Counted per address as typed, before the lookup: unknown addresses spend alike.
+      const user = await deps.throttle.attempt('mfa', { ip: client.ipAddress, account: input.email }, async () => {
+        const user = await db.user.findUnique({ where: { email: input.email }, select: { id: true } });
+        if (!user || !(await consumeRecoveryCode(deps, user.id, input.recoveryCode))) fail('mfa_recovery_code_invalid');
+        return user;
+      });
       await removeAllMfa(user.id);
       return true;
     },

@@ -7,11 +7,13 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
+import { mfaFlowAccount } from './mfa-flow-account.ts';
 import { e164Schema, maskPhone } from '../sms/phone.ts';
 import { assertSmsAvailable, consumeSmsCode, issueSmsCode, sendSmsCode } from '../sms/sms-codes.ts';
 import { idSchema, parseInput } from '../validation.ts';
 
-type SmsMfaDeps<TSession> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'sms' | 'logger'> & {
+type SmsMfaDeps<TSession> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'sms' | 'logger'> & ThrottleDeps & {
   /** Starts the session once the second factor is proven (auth.service owns sessions; injected, so no cycle). */
   startSession: (userId: string, client: ClientInfo) => Promise<TSession>;
 };
@@ -63,6 +65,10 @@ export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
     return (await db.authFlow.findUnique({ where: { tokenHash }, select: { id: true, userId: true } })) ?? fail('mfa_token_invalid');
   }
 
+  /** A self-service code (enrol, disable), under the user's MFA budget. */
+  const ownCode = (userId: string, input: { otcToken: string; code: string }) =>
+    deps.throttle.attempt('mfa', { account: userId }, () => consumeSmsCode(deps, { type: 'MFA_CODE', userId, ...input }, 'mfa_code_invalid'));
+
   async function completeFlow(flowId: string) {
     const done = await db.authFlow.updateMany({ where: { id: flowId, completedAt: null }, data: { completedAt: clock.now() } });
     if (done.count !== 1) fail('mfa_token_invalid');
@@ -90,13 +96,14 @@ export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
     async enroll(userId: string, raw: z.input<typeof EnrollInput>) {
       const input = parseInput(EnrollInput, raw);
       assertSmsAvailable(deps);
+      await deps.throttle.request('mfa-sms', { account: userId });
       const deviceId = await pendingDevice(userId, input.phoneNumber);
       return sendCode(userId, input.phoneNumber, { purpose: 'enroll', deviceId });
     },
 
     async verifyEnrollment(userId: string, raw: z.input<typeof CodeInput>) {
       const input = parseInput(CodeInput, raw);
-      const used = await consumeSmsCode(deps, { type: 'MFA_CODE', userId, ...input }, 'mfa_code_invalid');
+      const used = await ownCode(userId, input);
       if (used.payload.purpose !== 'enroll') fail('mfa_code_invalid');
       await confirmDevice(userId, used.payload.deviceId);
       return { deviceId: used.payload.deviceId! };
@@ -108,13 +115,14 @@ export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
       const device =
         (await db.mfaDevice.findFirst({ where: { id: deviceId, userId, type: 'SMS', verifiedAt: { not: null } }, select: { phoneNumber: true } })) ??
         fail('mfa_device_not_found');
+      await deps.throttle.request('mfa-sms', { account: userId });
       return sendCode(userId, device.phoneNumber!, { purpose: 'disable', deviceId });
     },
 
     async verifyDisable(userId: string, rawDeviceId: string, raw: z.input<typeof CodeInput>) {
       const deviceId = parseInput(idSchema, rawDeviceId);
       const input = parseInput(CodeInput, raw);
-      const used = await consumeSmsCode(deps, { type: 'MFA_CODE', userId, ...input }, 'mfa_code_invalid');
+      const used = await ownCode(userId, input);
       if (used.payload.purpose !== 'disable' || used.payload.deviceId !== deviceId) fail('mfa_code_invalid');
       await db.$transaction(async (tx) => {
         const { count } = await tx.mfaDevice.deleteMany({ where: { id: deviceId, userId, type: 'SMS' } });
@@ -126,10 +134,11 @@ export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
     },
 
     /** Login: sends a code to one of the pending login's user's SMS devices (a step of the flow). */
-    async requestLoginCode(raw: z.input<typeof LoginSendInput>) {
+    async requestLoginCode(raw: z.input<typeof LoginSendInput>, client: ClientInfo = {}) {
       const input = parseInput(LoginSendInput, raw);
       assertSmsAvailable(deps);
       const flow = await stepFlow(input.mfaToken, ['MFA_LOGIN']);
+      await deps.throttle.request('mfa-sms', { ip: client.ipAddress, account: flow.userId });
       const device =
         (await db.mfaDevice.findFirst({ where: { id: input.deviceId, userId: flow.userId, type: 'SMS', verifiedAt: { not: null } }, select: { phoneNumber: true } })) ??
         fail('mfa_device_not_found');
@@ -139,10 +148,13 @@ export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
     /** Login: the code completes the pending login (once) and starts the session. */
     async verifyLogin(raw: z.input<typeof LoginVerifyInput>, client: ClientInfo): Promise<TSession> {
       const input = parseInput(LoginVerifyInput, raw);
-      const flow = await stepFlow(input.mfaToken, ['MFA_LOGIN']);
-      const used = await consumeSmsCode(deps, { type: 'MFA_CODE', userId: flow.userId, otcToken: input.otcToken, code: input.code }, 'mfa_code_invalid');
-      // A code sent for another login, device or purpose proves nothing about this one.
-      if (used.payload.purpose !== 'login' || used.payload.flowId !== flow.id || used.payload.deviceId !== input.deviceId) fail('mfa_code_invalid');
+      const flow = await deps.throttle.attempt('mfa', { ip: client.ipAddress, account: await mfaFlowAccount(deps, input.mfaToken) }, async () => {
+        const flow = await stepFlow(input.mfaToken, ['MFA_LOGIN']);
+        const used = await consumeSmsCode(deps, { type: 'MFA_CODE', userId: flow.userId, otcToken: input.otcToken, code: input.code }, 'mfa_code_invalid');
+        // A code sent for another login, device or purpose proves nothing about this one.
+        if (used.payload.purpose !== 'login' || used.payload.flowId !== flow.id || used.payload.deviceId !== input.deviceId) fail('mfa_code_invalid');
+        return flow;
+      });
       await completeFlow(flow.id);
       await db.mfaDevice.updateMany({ where: { id: input.deviceId }, data: { lastUsedAt: clock.now() } });
       return deps.startSession(flow.userId, client);
@@ -153,19 +165,23 @@ export function createSmsMfaService<TSession>(deps: SmsMfaDeps<TSession>) {
      * MFA before the session starts). A MFA_LOGIN flow is refused: its user already has a second
      * factor, and the password alone must never be enough to add one and log in.
      */
-    async enrollAtLogin(raw: z.input<typeof LoginEnrollInput>) {
+    async enrollAtLogin(raw: z.input<typeof LoginEnrollInput>, client: ClientInfo = {}) {
       const input = parseInput(LoginEnrollInput, raw);
       assertSmsAvailable(deps);
       const flow = await stepFlow(input.mfaToken, ['MFA_ENROLL_AT_LOGIN']);
+      await deps.throttle.request('mfa-sms', { ip: client.ipAddress, account: flow.userId });
       const deviceId = await pendingDevice(flow.userId, input.phoneNumber);
       return sendCode(flow.userId, input.phoneNumber, { purpose: 'enroll-login', flowId: flow.id, deviceId });
     },
 
     async verifyEnrollAtLogin(raw: z.input<typeof LoginEnrollVerifyInput>, client: ClientInfo): Promise<TSession> {
       const input = parseInput(LoginEnrollVerifyInput, raw);
-      const flow = await stepFlow(input.mfaToken, ['MFA_ENROLL_AT_LOGIN']);
-      const used = await consumeSmsCode(deps, { type: 'MFA_CODE', userId: flow.userId, otcToken: input.otcToken, code: input.code }, 'mfa_code_invalid');
-      if (used.payload.purpose !== 'enroll-login' || used.payload.flowId !== flow.id) fail('mfa_code_invalid');
+      const { flow, used } = await deps.throttle.attempt('mfa', { ip: client.ipAddress, account: await mfaFlowAccount(deps, input.mfaToken) }, async () => {
+        const flow = await stepFlow(input.mfaToken, ['MFA_ENROLL_AT_LOGIN']);
+        const used = await consumeSmsCode(deps, { type: 'MFA_CODE', userId: flow.userId, otcToken: input.otcToken, code: input.code }, 'mfa_code_invalid');
+        if (used.payload.purpose !== 'enroll-login' || used.payload.flowId !== flow.id) fail('mfa_code_invalid');
+        return { flow, used };
+      });
       await confirmDevice(flow.userId, used.payload.deviceId);
       await completeFlow(flow.id);
       return deps.startSession(flow.userId, client);

@@ -26,6 +26,8 @@ import { Prisma, type Tx } from '../../platform/db.ts';
 import type { AuthResult } from '../auth/auth.service.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
+import { mfaFlowAccount } from './mfa-flow-account.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { MFA_LOGIN_MAX_ATTEMPTS, RECOVERY_CODE_COUNT, newRecoveryCode } from './mfa.service.ts';
 import { MFA_FACTOR_TYPES, WEBAUTHN_DEVICE_TYPES, passkeysOf, type WebAuthnDeviceType } from './webauthn-devices.ts';
@@ -36,7 +38,7 @@ const CEREMONY_TIMEOUT_MS = 60_000;
 
 type Purpose = 'mfa-enroll' | 'mfa-disable' | 'mfa-login' | 'mfa-login-enroll' | 'passkey-register' | 'passkey-login';
 
-type WebAuthnDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'> & {
+type WebAuthnDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'> & ThrottleDeps & {
   /** Starts a session for a user who proved themselves (auth.service owns sessions; injected, so no import cycle). */
   startSession: (userId: string, client: ClientInfo) => Promise<AuthResult>;
 };
@@ -418,9 +420,12 @@ export function createWebAuthnService(deps: WebAuthnDeps) {
     /** Spends an attempt, checks the assertion from that device, completes the login once, starts the session. */
     async verifyMfaLogin(raw: AssertRaw & { mfaToken: string }, client: ClientInfo): Promise<AuthResult> {
       const input = parseInput(MfaVerifyInput, raw);
-      const flow = await spendFlowAttempt('MFA_LOGIN', input.mfaToken);
-      const challenge = await spendChallenge('mfa-login', `${flow.id}:${input.deviceId}`, flow.userId, input.credential.response.clientDataJSON, input.webauthnToken);
-      await verifyAssertion(input.credential, challenge, await assertingDevice(flow.userId, input.deviceId, input.credential), false);
+      const flow = await deps.throttle.attempt('mfa', { ip: client.ipAddress, account: await mfaFlowAccount(deps, input.mfaToken) }, async () => {
+        const flow = await spendFlowAttempt('MFA_LOGIN', input.mfaToken);
+        const challenge = await spendChallenge('mfa-login', `${flow.id}:${input.deviceId}`, flow.userId, input.credential.response.clientDataJSON, input.webauthnToken);
+        await verifyAssertion(input.credential, challenge, await assertingDevice(flow.userId, input.deviceId, input.credential), false);
+        return flow;
+      });
       await completeFlowIn(db, flow.id);
       return startSession(flow.userId, client);
     },
@@ -476,13 +481,17 @@ export function createWebAuthnService(deps: WebAuthnDeps) {
     /** Logs in with a user-verified passkey assertion; the passkey stands for both factors, so no MFA step follows. */
     async loginWithPasskey(raw: { credential: CredentialJson }, client: ClientInfo): Promise<AuthResult> {
       const input = parseInput(PasskeyLoginInput, raw);
-      const challenge = await spendChallenge('passkey-login', '-', null, input.credential.response.clientDataJSON);
-      const device = await db.mfaDevice.findFirst({ where: { credentialId: input.credential.id, type: 'PASSKEY', verifiedAt: { not: null } }, select: storedDeviceSelect });
-      if (!device || (input.credential.rawId && input.credential.rawId !== input.credential.id)) fail('webauthn_verification_failed');
-      const handle = input.credential.response.userHandle;
-      if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== device.userId) fail('webauthn_verification_failed');
-      await verifyAssertion(input.credential, challenge, device, true);
-      return startSession(device.userId, client);
+      // A passkey names no account before it is verified: only the client's failure budget applies.
+      const userId = await deps.throttle.attempt('mfa', { ip: client.ipAddress }, async () => {
+        const challenge = await spendChallenge('passkey-login', '-', null, input.credential.response.clientDataJSON);
+        const device = await db.mfaDevice.findFirst({ where: { credentialId: input.credential.id, type: 'PASSKEY', verifiedAt: { not: null } }, select: storedDeviceSelect });
+        if (!device || (input.credential.rawId && input.credential.rawId !== input.credential.id)) fail('webauthn_verification_failed');
+        const handle = input.credential.response.userHandle;
+        if (handle && Buffer.from(handle, 'base64url').toString('utf8') !== device.userId) fail('webauthn_verification_failed');
+        await verifyAssertion(input.credential, challenge, device, true);
+        return device.userId;
+      });
+      return startSession(userId, client);
     },
   };
 }

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { idSchema, parseInput } from '../validation.ts';
 import { e164Schema } from './phone.ts';
 import { assertSmsAvailable, consumeSmsCode, issueSmsCode, sendSmsCode } from './sms-codes.ts';
 
-type PhoneDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'sms' | 'logger'>;
+type PhoneDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'sms' | 'logger'> & ThrottleDeps;
 
 const AddInput = z.object({ phoneNumber: e164Schema, verify: z.boolean().nullish() });
 const VerifyInput = z.object({ otcToken: z.string().min(1, 'otcToken is required').max(512), code: z.string().trim().min(1, 'code is required').max(32) });
@@ -31,6 +32,12 @@ export function createPhoneNumbersService(deps: PhoneDeps) {
     await sendSmsCode(deps, phone.phoneNumber, 'VerifyPhone', code);
     return otcToken;
   }
+
+  /** A code sent to one of the user's numbers, under the user's budget of wrong codes. */
+  const verifyCode = (userId: string, input: { otcToken: string; code: string }) =>
+    deps.throttle.attempt('code', { account: userId }, () => consumeSmsCode(deps, { type: 'PHONE_VERIFICATION', userId, ...input }, 'sms_code_invalid'), {
+      flow: 'phone',
+    });
 
   return {
     /**
@@ -67,7 +74,10 @@ export function createPhoneNumbersService(deps: PhoneDeps) {
       const input = parseInput(AddInput, raw);
       const existing = await db.userPhoneNumber.findUnique({ where: { userId_phoneNumber: { userId, phoneNumber: input.phoneNumber } } });
       if (existing?.verifiedAt) fail('phone_number_exists');
-      if (input.verify !== false) assertSmsAvailable(deps);
+      if (input.verify !== false) {
+        assertSmsAvailable(deps);
+        await deps.throttle.request('phone', { account: userId });
+      }
       const phone =
         existing ??
         (await db.userPhoneNumber.upsert({
@@ -83,7 +93,7 @@ export function createPhoneNumbersService(deps: PhoneDeps) {
     /** Confirms a number with the code sent to it. */
     async verify(userId: string, raw: z.input<typeof VerifyInput>) {
       const input = parseInput(VerifyInput, raw);
-      const used = await consumeSmsCode(deps, { type: 'PHONE_VERIFICATION', userId, ...input }, 'sms_code_invalid');
+      const used = await verifyCode(userId, input);
       if (used.payload.action !== 'add' || !used.payload.phoneId) fail('sms_code_invalid');
       const { count } = await db.userPhoneNumber.updateMany({ where: { id: used.payload.phoneId, userId }, data: { verifiedAt: clock.now() } });
       if (!count) fail('phone_number_not_found');
@@ -98,13 +108,14 @@ export function createPhoneNumbersService(deps: PhoneDeps) {
         await db.userPhoneNumber.deleteMany({ where: { id, userId } });
         return { deleted: true, otcToken: null };
       }
+      await deps.throttle.request('phone', { account: userId });
       return { deleted: false, otcToken: await sendVerification(userId, phone, 'delete') };
     },
 
     async verifyDelete(userId: string, rawId: string, raw: z.input<typeof VerifyInput>) {
       const id = parseInput(idSchema, rawId);
       const input = parseInput(VerifyInput, raw);
-      const used = await consumeSmsCode(deps, { type: 'PHONE_VERIFICATION', userId, ...input }, 'sms_code_invalid');
+      const used = await verifyCode(userId, input);
       if (used.payload.action !== 'delete' || used.payload.phoneId !== id) fail('sms_code_invalid');
       const { count } = await db.userPhoneNumber.deleteMany({ where: { id, userId } });
       if (!count) fail('phone_number_not_found');

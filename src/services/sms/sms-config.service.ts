@@ -97,7 +97,7 @@ export async function renderSms(db: Tx, type: SmsTemplateType, vars: { code: str
   const t = templates[type];
   const body = t?.active ? t.body : DEFAULT_BODIES[type];
   const sender = t?.active && t.senderName ? t.senderName : ((config?.config ?? {}) as StoredConfig).senderName;
-  return { to: vars.to, body: body.replaceAll('{{code}}', vars.code), from: sender ?? null };
+  return { to: vars.to, body: body.replaceAll('{{code}}', vars.code), from: sender ?? null, template: type };
 }
 
 export function createSmsConfigService(deps: Pick<Deps, 'db' | 'secrets' | 'clock'>) {

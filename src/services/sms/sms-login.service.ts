@@ -7,12 +7,13 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { issueAccountToken } from '../users/account-tokens.ts';
 import { emailSchema, parseInput } from '../validation.ts';
 import { e164Schema } from './phone.ts';
 import { assertSmsAvailable, consumeSmsCode, decoyOtcToken, issueSmsCode, sendSmsCodeInBackground } from './sms-codes.ts';
 
-type SmsLoginDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'sms' | 'logger'> & {
+type SmsLoginDeps<TLogin> = Pick<Deps, 'db' | 'clock' | 'secrets' | 'sms' | 'logger'> & ThrottleDeps & {
   /** Logs in a user who proved their phone (auth.service owns sessions and MFA; injected, so no cycle). */
   login: (userId: string, client: ClientInfo) => Promise<TLogin>;
 };
@@ -48,9 +49,10 @@ export function createSmsLoginService<TLogin>(deps: SmsLoginDeps<TLogin>) {
 
   return {
     /** Sends a 10-minute login code to the user's verified number; same answer for unknown users. */
-    async requestLoginCode(raw: z.input<typeof LoginRequestInput>) {
+    async requestLoginCode(raw: z.input<typeof LoginRequestInput>, client: ClientInfo = {}) {
       const input = parseInput(LoginRequestInput, raw);
       assertSmsAvailable(deps);
+      await deps.throttle.request('sms-login', { ip: client.ipAddress, account: input.phoneNumber ?? input.email });
       const to = await recipient(input);
       if (!to) return { otcToken: decoyOtcToken() };
       const { otcToken, code } = await issueSmsCode(deps, { type: 'LOGIN_CODE', userId: to.userId, phone: to.phone, payload: {} });
@@ -61,14 +63,16 @@ export function createSmsLoginService<TLogin>(deps: SmsLoginDeps<TLogin>) {
     /** Logs in with the code (once; 5 tries). The answer may be the MFA step instead of a session. */
     async loginWithCode(raw: z.input<typeof CodeInput>, client: ClientInfo): Promise<TLogin> {
       const input = parseInput(CodeInput, raw);
-      const used = await consumeSmsCode(deps, { type: 'LOGIN_CODE', ...input }, 'passwordless_code_invalid');
+      // The otcToken names no account (and each code allows 5 tries): the client's failure budget applies.
+      const used = await deps.throttle.attempt('code', { ip: client.ipAddress }, () => consumeSmsCode(deps, { type: 'LOGIN_CODE', ...input }, 'passwordless_code_invalid'));
       return deps.login(used.userId, client);
     },
 
     /** Sends a 10-minute reset code to the user's verified number; same answer for unknown users. */
-    async requestPasswordReset(raw: z.input<typeof ResetRequestInput>) {
+    async requestPasswordReset(raw: z.input<typeof ResetRequestInput>, client: ClientInfo = {}) {
       const input = parseInput(ResetRequestInput, raw);
       assertSmsAvailable(deps);
+      await deps.throttle.request('sms-reset', { ip: client.ipAddress, account: input.identifier });
       const type = input.identifierType ?? (input.identifier.startsWith('+') ? 'phoneNumber' : input.identifier.includes('@') ? 'email' : 'username');
       let by: { phoneNumber?: string; email?: string; username?: string };
       if (type === 'phoneNumber') by = { phoneNumber: parseInput(e164Schema, input.identifier) };
@@ -85,9 +89,11 @@ export function createSmsLoginService<TLogin>(deps: SmsLoginDeps<TLogin>) {
      * Trades the code for a password-reset token (the one an emailed link carries), which sets the
      * new password through the ordinary reset (policies, history, sessions ended, lock lifted).
      */
-    async verifyPasswordReset(raw: { sessionId: string; code: string }) {
+    async verifyPasswordReset(raw: { sessionId: string; code: string }, client: ClientInfo = {}) {
       const input = parseInput(CodeInput, { otcToken: raw.sessionId, code: raw.code });
-      const used = await consumeSmsCode(deps, { type: 'PASSWORD_RESET', ...input }, 'password_reset_token_invalid');
+      const used = await deps.throttle.attempt('code', { ip: client.ipAddress }, () =>
+        consumeSmsCode(deps, { type: 'PASSWORD_RESET', ...input }, 'password_reset_token_invalid'),
+      );
       const user = (await db.user.findUnique({ where: { id: used.userId }, select: { id: true, email: true } })) ?? fail('password_reset_token_invalid');
       return { userId: user.id, token: await issueAccountToken(deps, 'PASSWORD_RESET', user) };
     },

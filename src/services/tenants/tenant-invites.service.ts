@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { vendorPolicyRowId } from '../policies/policy-rows.ts';
 import { resolveRoleIds } from '../roles/authorization.service.ts';
 import { assertMailAvailable, deliver } from '../users/account-tokens.ts';
@@ -102,7 +104,7 @@ async function addMemberIn(tx: Tx, deps: Pick<Deps, 'clock' | 'secrets'>, user: 
   return invite.tenantId;
 }
 
-export function createTenantInvitesService(deps: InviteDeps) {
+export function createTenantInvitesService(deps: InviteDeps & ThrottleDeps) {
   const { db, clock, secrets } = deps;
 
   async function configuration() {
@@ -200,15 +202,18 @@ export function createTenantInvitesService(deps: InviteDeps) {
     },
 
     /** Public: what tenant a still-usable token invites to (no secrets, no use counted). */
-    async verify(rawToken: string) {
+    async verify(rawToken: string, client: ClientInfo = {}) {
       const token = parseInput(TokenInput, rawToken);
-      const invite = await db.invitation.findUnique({
-        where: { tokenHash: secrets.hashToken(token) },
-        select: { id: true, tenantId: true, expiresAt: true, revokedAt: true, uses: true, maxUses: true, tenant: { select: { name: true } } },
+      // The token names no account: only the client's failure budget applies.
+      return deps.throttle.attempt('code', { ip: client.ipAddress }, async () => {
+        const invite = await db.invitation.findUnique({
+          where: { tokenHash: secrets.hashToken(token) },
+          select: { id: true, tenantId: true, expiresAt: true, revokedAt: true, uses: true, maxUses: true, tenant: { select: { name: true } } },
+        });
+        const usable = invite && !invite.revokedAt && invite.expiresAt > clock.now() && (invite.maxUses === null || invite.uses < invite.maxUses);
+        if (!usable) fail('tenant_invite_invalid');
+        return { id: invite.id, tenantId: invite.tenantId, name: invite.tenant.name, expiresAt: invite.expiresAt };
       });
-      const usable = invite && !invite.revokedAt && invite.expiresAt > clock.now() && (invite.maxUses === null || invite.uses < invite.maxUses);
-      if (!usable) fail('tenant_invite_invalid');
-      return { id: invite.id, tenantId: invite.tenantId, name: invite.tenant.name, expiresAt: invite.expiresAt };
     },
   };
 }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { randomDigits } from '../../platform/crypto.ts';
 import { activationLink, renderCodeTemplate, renderTemplate } from '../mail/templates.ts';
 import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
@@ -53,7 +54,7 @@ export async function sendActivationEmail(deps: ActivationMailDeps, user: { id: 
   await deliver(deps, renderTemplate('ActivateUser', { to: user.email, name: user.name, link, validForMinutes: ACTIVATION_TTL_MS / 60_000 }));
 }
 
-type ActivationDeps<TSession> = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & {
+type ActivationDeps<TSession> = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & ThrottleDeps & {
   /** Starts a session for an activated user (auth.service owns sessions; injected, so no import cycle). */
   startSession: (userId: string, client: ClientInfo) => Promise<TSession>;
 };
@@ -108,7 +109,9 @@ export function createActivationService<TSession>(deps: ActivationDeps<TSession>
      */
     async activate(raw: { userId: string; token: string; password?: string | null }, client: ClientInfo) {
       const input = parseInput(ActivateInput, raw);
-      const token = await findUsableToken(deps, 'ACTIVATION', input.userId, input.token);
+      const token = await deps.throttle.attempt('code', { ip: client.ipAddress, account: input.userId }, () => findUsableToken(deps, 'ACTIVATION', input.userId, input.token), {
+        flow: 'activation',
+      });
       return finishActivation(input.userId, token, input.password ?? null, client);
     },
 
@@ -119,20 +122,29 @@ export function createActivationService<TSession>(deps: ActivationDeps<TSession>
      */
     async activateWithCode(raw: { userId: string; code: string; password?: string | null }, client: ClientInfo) {
       const input = parseInput(CodeInput, raw);
-      const row = await db.oneTimeToken.findFirst({
-        where: { userId: input.userId, type: 'ACTIVATION', usedAt: null },
-        orderBy: { createdAt: 'desc' },
-        select: { id: true, userId: true, tokenHash: true, maxAttempts: true },
-      });
-      if (!row) fail('activation_token_invalid');
-      await checkCode(deps, row, activationCodeHash(deps, input.userId, input.code), 'activation_token_invalid');
+      const row = await deps.throttle.attempt(
+        'code',
+        { ip: client.ipAddress, account: input.userId },
+        async () => {
+          const found = await db.oneTimeToken.findFirst({
+            where: { userId: input.userId, type: 'ACTIVATION', usedAt: null },
+            orderBy: { createdAt: 'desc' },
+            select: { id: true, userId: true, tokenHash: true, maxAttempts: true },
+          });
+          if (!found) fail('activation_token_invalid');
+          await checkCode(deps, found, activationCodeHash(deps, input.userId, input.code), 'activation_token_invalid');
+          return found;
+        },
+        { flow: 'activation' },
+      );
       return finishActivation(input.userId, row, input.password ?? null, client);
     },
 
     /** Emails a fresh activation link to an unverified user; silent for unknown or verified addresses. */
-    async resend(raw: { email: string }) {
+    async resend(raw: { email: string }, client: ClientInfo = {}) {
       const input = parseInput(ResendInput, raw);
       assertMailAvailable(deps);
+      await deps.throttle.request('activation', { ip: client.ipAddress, account: input.email });
       resendActivation({ email: input.email });
       return { accepted: true };
     },

@@ -9,6 +9,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { Prisma } from '../../platform/db.ts';
 import { randomDigits } from '../../platform/crypto.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { renderCodeTemplate } from '../mail/templates.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
 import { assertMailAvailable, checkCode, deliver, replaceOutstandingToken } from './account-tokens.ts';
@@ -21,7 +22,7 @@ export const EMAIL_CHANGE_MAX_ATTEMPTS = 5;
 const RequestInput = z.object({ userId: idSchema, email: emailSchema });
 const VerifyInput = RequestInput.extend({ code: z.string().trim().min(1, 'code is required').max(32) });
 
-type EmailChangeDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger'>;
+type EmailChangeDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger'> & ThrottleDeps;
 
 export function createEmailChangeService(deps: EmailChangeDeps) {
   const { db, clock, secrets } = deps;
@@ -34,6 +35,7 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
     async request(raw: { userId: string; email: string }) {
       const input = parseInput(RequestInput, raw);
       assertMailAvailable(deps);
+      await deps.throttle.request('email-change', { account: input.userId });
       await assertEmailDomainAllowedIn(db, input.email);
       const user = await db.user.findUnique({ where: { id: input.userId }, select: { id: true, name: true } });
       if (!user) fail('user_not_found');
@@ -57,12 +59,20 @@ export function createEmailChangeService(deps: EmailChangeDeps) {
     async verify(raw: { userId: string; email: string; code: string }) {
       const input = parseInput(VerifyInput, raw);
       const now = clock.now();
-      const row = await db.oneTimeToken.findFirst({
-        where: { userId: input.userId, type: 'EMAIL_CHANGE', usedAt: null, target: input.email },
-        select: { id: true, tokenHash: true, maxAttempts: true },
-      });
-      if (!row) fail('email_change_code_invalid');
-      await checkCode(deps, row, codeHash(input.userId, input.email, input.code), 'email_change_code_invalid');
+      const row = await deps.throttle.attempt(
+        'code',
+        { account: input.userId },
+        async () => {
+          const found = await db.oneTimeToken.findFirst({
+            where: { userId: input.userId, type: 'EMAIL_CHANGE', usedAt: null, target: input.email },
+            select: { id: true, tokenHash: true, maxAttempts: true },
+          });
+          if (!found) fail('email_change_code_invalid');
+          await checkCode(deps, found, codeHash(input.userId, input.email, input.code), 'email_change_code_invalid');
+          return found;
+        },
+        { flow: 'email-change' },
+      );
       try {
         await db.$transaction(async (tx) => {
           const used = await tx.oneTimeToken.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });

@@ -12,7 +12,9 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits, randomToken } from '../../platform/crypto.ts';
 import type { Tx } from '../../platform/db.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { invitationLink, renderCodeTemplate, renderTemplate } from '../mail/templates.ts';
 import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
 import { emailSchema, idSchema, parseInput, passwordSchema } from '../validation.ts';
@@ -40,7 +42,7 @@ const AcceptCodeInput = z
 const ResetInput = z.object({ tenantId: idSchema, email: emailSchema });
 const ResetAllInput = z.object({ tenantId: idSchema, email: emailSchema.nullish() });
 
-type InvitationDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'>;
+type InvitationDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'> & ThrottleDeps;
 
 interface Pending {
   userId: string;
@@ -173,13 +175,21 @@ export function createInvitationsService(deps: InvitationDeps) {
     },
 
     /** Public: accepts the invitation link (userId + token). Wrong tokens count as attempts. */
-    async accept(raw: { userId: string; token: string; password?: string | null }) {
+    async accept(raw: { userId: string; token: string; password?: string | null }, client: ClientInfo = {}) {
       const input = parseInput(AcceptInput, raw);
-      const row = await db.oneTimeToken.findUnique({ where: { tokenHash: secrets.hashToken(input.token) }, select: rowSelect });
-      if (!usable(row, input.userId)) {
-        await db.oneTimeToken.updateMany({ where: { userId: input.userId, type: 'INVITATION', usedAt: null }, data: { attempts: { increment: 1 } } });
-        fail('invitation_token_invalid');
-      }
+      const row = await deps.throttle.attempt(
+        'code',
+        { ip: client.ipAddress, account: input.userId },
+        async () => {
+          const found = await db.oneTimeToken.findUnique({ where: { tokenHash: secrets.hashToken(input.token) }, select: rowSelect });
+          if (!usable(found, input.userId)) {
+            await db.oneTimeToken.updateMany({ where: { userId: input.userId, type: 'INVITATION', usedAt: null }, data: { attempts: { increment: 1 } } });
+            fail('invitation_token_invalid');
+          }
+          return found;
+        },
+        { flow: 'invitation' },
+      );
       return finishAccept(row, input.password);
     },
 
@@ -188,16 +198,25 @@ export function createInvitationsService(deps: InvitationDeps) {
      * token when given, else the user's latest; the attempt is counted before the comparison.
      * Unknown users, missing invitations and wrong codes answer alike.
      */
-    async acceptWithCode(raw: { userId?: string | null; email?: string | null; token?: string | null; code: string; password?: string | null }) {
+    async acceptWithCode(raw: { userId?: string | null; email?: string | null; token?: string | null; code: string; password?: string | null }, client: ClientInfo = {}) {
       const input = parseInput(AcceptCodeInput, raw);
-      const user = await db.user.findUnique({ where: input.userId ? { id: input.userId } : { email: input.email! }, select: { id: true } });
-      if (!user) fail('invitation_code_invalid');
-      const row = input.token
-        ? await db.oneTimeToken.findUnique({ where: { tokenHash: secrets.hashToken(input.token) }, select: rowSelect })
-        : await db.oneTimeToken.findFirst({ where: { userId: user.id, type: 'INVITATION', usedAt: null }, orderBy: { createdAt: 'desc' }, select: rowSelect });
-      const stored = (row?.payload as { codeHash?: unknown } | undefined)?.codeHash;
-      if (!usable(row, user.id) || typeof stored !== 'string') fail('invitation_code_invalid');
-      await checkCode(deps, { id: row.id, tokenHash: stored, maxAttempts: row.maxAttempts }, codeHash(user.id, row.tenantId, input.code), 'invitation_code_invalid');
+      // Counted per user or address as given, before the lookup: unknown ones spend alike.
+      const row = await deps.throttle.attempt(
+        'code',
+        { ip: client.ipAddress, account: input.userId ?? input.email },
+        async () => {
+          const user = await db.user.findUnique({ where: input.userId ? { id: input.userId } : { email: input.email! }, select: { id: true } });
+          if (!user) fail('invitation_code_invalid');
+          const found = input.token
+            ? await db.oneTimeToken.findUnique({ where: { tokenHash: secrets.hashToken(input.token) }, select: rowSelect })
+            : await db.oneTimeToken.findFirst({ where: { userId: user.id, type: 'INVITATION', usedAt: null }, orderBy: { createdAt: 'desc' }, select: rowSelect });
+          const stored = (found?.payload as { codeHash?: unknown } | undefined)?.codeHash;
+          if (!usable(found, user.id) || typeof stored !== 'string') fail('invitation_code_invalid');
+          await checkCode(deps, { id: found.id, tokenHash: stored, maxAttempts: found.maxAttempts }, codeHash(user.id, found.tenantId, input.code), 'invitation_code_invalid');
+          return found;
+        },
+        { flow: 'invitation' },
+      );
       return finishAccept(row, input.password);
     },
 

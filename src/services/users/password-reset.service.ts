@@ -5,7 +5,9 @@
 // (Frontegg unlocks on reset too).
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { renderTemplate, resetPasswordLink } from '../mail/templates.ts';
 import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
 import { idSchema, parseInput, passwordSchema } from '../validation.ts';
@@ -21,7 +23,7 @@ const RequestResetInput = z.object({
 const TokenInput = z.object({ userId: idSchema, token: tokenSchema });
 const ResetInput = TokenInput.extend({ password: passwordSchema });
 
-type PasswordResetDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'>;
+type PasswordResetDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & ThrottleDeps;
 
 export function createPasswordResetService(deps: PasswordResetDeps) {
   const { db, hasher, clock, config } = deps;
@@ -40,12 +42,19 @@ export function createPasswordResetService(deps: PasswordResetDeps) {
     await deliver(deps, renderTemplate('ResetPassword', { to: user.email, name: user.name, link, validForMinutes: PASSWORD_RESET_TTL_MS / 60_000 }));
   });
 
+  /** The link's token, under the per-IP and per-user limits of guessed links. */
+  const checkToken = (input: { userId: string; token: string }, client: ClientInfo) =>
+    deps.throttle.attempt('code', { ip: client.ipAddress, account: input.userId }, () => findUsableToken(deps, 'PASSWORD_RESET', input.userId, input.token), {
+      flow: 'password-reset',
+    });
+
   return {
     /** Emails a reset link to the user named by email or username; silent when there is none. */
-    async request(raw: { identifier: string; identifierType?: string | null }) {
+    async request(raw: { identifier: string; identifierType?: string | null }, client: ClientInfo = {}) {
       const input = parseInput(RequestResetInput, raw);
       if (input.identifierType === 'phoneNumber') fail('feature_not_implemented', 'Password reset by SMS is not implemented');
       assertMailAvailable(deps);
+      await deps.throttle.request('password-reset', { ip: client.ipAddress, account: input.identifier });
       sendResetLink(input.identifierType === 'username' ? { username: input.identifier } : { email: input.identifier.toLowerCase() });
       return { accepted: true };
     },
@@ -59,16 +68,16 @@ export function createPasswordResetService(deps: PasswordResetDeps) {
     },
 
     /** Tells whether a reset link still works (counts as an attempt when it does not). */
-    async validate(raw: { userId: string; token: string }) {
+    async validate(raw: { userId: string; token: string }, client: ClientInfo = {}) {
       const input = parseInput(TokenInput, raw);
-      await findUsableToken(deps, 'PASSWORD_RESET', input.userId, input.token);
+      await checkToken(input, client);
       return { valid: true };
     },
 
     /** Sets the new password through a reset link. The link is used up only when the password is accepted. */
-    async reset(raw: { userId: string; token: string; password: string }) {
+    async reset(raw: { userId: string; token: string; password: string }, client: ClientInfo = {}) {
       const input = parseInput(ResetInput, raw);
-      const token = await findUsableToken(deps, 'PASSWORD_RESET', input.userId, input.token);
+      const token = await checkToken(input, client);
       const user = await db.user.findUnique({
         where: { id: input.userId },
         select: { email: true, username: true, password: { select: { hash: true } }, memberships: { select: { tenantId: true } } },

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken } from '../../platform/crypto.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { accountLink } from '../mail/templates.ts';
 import { deliver, replaceOutstandingToken } from './account-tokens.ts';
 import { parseInput } from '../validation.ts';
@@ -13,6 +15,7 @@ import { parseInput } from '../validation.ts';
 export const UNLOCK_TTL_MS = 24 * 60 * 60 * 1000;
 
 type UnlockDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config'>;
+type UnlockServiceDeps = UnlockDeps & ThrottleDeps;
 
 const UnlockInput = z.object({ token: z.string().min(1, 'token is required').max(512) });
 
@@ -51,29 +54,32 @@ export async function sendUnlockEmail(deps: UnlockDeps, user: { id: string; emai
   deliver(deps, unlockMessage(user.email, user.name, accountLink(deps.config.appUrl, '/account/unlock', { token })));
 }
 
-export function createUnlockService(deps: UnlockDeps) {
+export function createUnlockService(deps: UnlockServiceDeps) {
   const { db, clock, secrets } = deps;
   return {
     /**
      * Unlocks the user the emailed token names. Unknown, used, expired and other-type tokens
      * answer alike; no attempt counting, since a 256-bit token names no user to guess against.
      */
-    async unlockWithToken(raw: { token: string }) {
+    async unlockWithToken(raw: { token: string }, client: ClientInfo = {}) {
       const input = parseInput(UnlockInput, raw);
       const now = clock.now();
-      const row = await db.oneTimeToken.findUnique({
-        where: { tokenHash: secrets.hashToken(input.token) },
-        select: { id: true, type: true, userId: true, usedAt: true, expiresAt: true },
+      // The token names no account: only the client's failure budget applies.
+      return deps.throttle.attempt('code', { ip: client.ipAddress }, async () => {
+        const row = await db.oneTimeToken.findUnique({
+          where: { tokenHash: secrets.hashToken(input.token) },
+          select: { id: true, type: true, userId: true, usedAt: true, expiresAt: true },
+        });
+        if (!row || row.type !== 'USER_UNLOCK' || !row.userId || row.usedAt || row.expiresAt <= now) fail('unlock_token_invalid');
+        const userId = row.userId;
+        await db.$transaction(async (tx) => {
+          // Compare-and-set: of two concurrent uses only one wins.
+          const { count } = await tx.oneTimeToken.updateMany({ where: { id: row.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
+          if (count !== 1) fail('unlock_token_invalid');
+          await tx.user.update({ where: { id: userId }, data: { lockedAt: null, failedLoginAttempts: 0 } });
+        });
+        return true;
       });
-      if (!row || row.type !== 'USER_UNLOCK' || !row.userId || row.usedAt || row.expiresAt <= now) fail('unlock_token_invalid');
-      const userId = row.userId;
-      await db.$transaction(async (tx) => {
-        // Compare-and-set: of two concurrent uses only one wins.
-        const { count } = await tx.oneTimeToken.updateMany({ where: { id: row.id, usedAt: null, expiresAt: { gt: now } }, data: { usedAt: now } });
-        if (count !== 1) fail('unlock_token_invalid');
-        await tx.user.update({ where: { id: userId }, data: { lockedAt: null, failedLoginAttempts: 0 } });
-      });
-      return true;
     },
   };
 }

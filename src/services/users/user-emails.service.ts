@@ -17,6 +17,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import { randomDigits } from '../../platform/crypto.ts';
 import { Prisma } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { renderCodeTemplate } from '../mail/templates.ts';
 import { upsertPolicyRow } from '../policies/policy-rows.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
@@ -51,7 +52,7 @@ export interface UserEmailView {
   updatedAt: Date;
 }
 
-type UserEmailDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger'>;
+type UserEmailDeps = Pick<Deps, 'db' | 'clock' | 'secrets' | 'mailer' | 'logger'> & ThrottleDeps;
 
 const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -181,6 +182,7 @@ export function createUserEmailsService(deps: UserEmailDeps) {
       assertMailAvailable(deps);
       if (!(await allowEmailChange())) fail('user_email_change_disabled');
       const user = await requireUser(rawUserId, null);
+      await deps.throttle.request('user-email', { account: user.id });
       const row = await insert(user.id, email, null);
       await sendCode(user, email);
       return rowView(row);
@@ -197,12 +199,20 @@ export function createUserEmailsService(deps: UserEmailDeps) {
     async verify(rawUserId: string, raw: { email: string; code: string }) {
       const userId = parseInput(idSchema, rawUserId);
       const input = parseInput(VerifyInput, raw);
-      const token = await db.oneTimeToken.findFirst({
-        where: { userId, type: 'EMAIL_VERIFICATION', target: input.email, usedAt: null, payload: { path: ['purpose'], equals: 'user-email' } },
-        select: { id: true, tokenHash: true, maxAttempts: true },
-      });
-      if (!token) fail('user_email_code_invalid');
-      await checkCode(deps, token, codeHash(userId, input.email, input.code), 'user_email_code_invalid');
+      const token = await deps.throttle.attempt(
+        'code',
+        { account: userId },
+        async () => {
+          const found = await db.oneTimeToken.findFirst({
+            where: { userId, type: 'EMAIL_VERIFICATION', target: input.email, usedAt: null, payload: { path: ['purpose'], equals: 'user-email' } },
+            select: { id: true, tokenHash: true, maxAttempts: true },
+          });
+          if (!found) fail('user_email_code_invalid');
+          await checkCode(deps, found, codeHash(userId, input.email, input.code), 'user_email_code_invalid');
+          return found;
+        },
+        { flow: 'user-email' },
+      );
       const now = clock.now();
       const row = await db.$transaction(async (tx) => {
         const used = await tx.oneTimeToken.updateMany({ where: { id: token.id, usedAt: null }, data: { usedAt: now } });

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { randomToken, safeEqual } from '../../platform/crypto.ts';
+import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import type { ThrottleDeps } from '../security/throttle.ts';
 import { parseInput } from '../validation.ts';
 
 export const VENDOR_TOKEN_TYPE = 'vendor';
@@ -49,19 +51,21 @@ const VendorCredentialInput = z.object({
   secret: z.string().min(1).max(512),
 });
 
-export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' | 'clock' | 'config' | 'vendor'>) {
+export function createVendorService(deps: Pick<Deps, 'db' | 'secrets' | 'keys' | 'clock' | 'config' | 'vendor'> & ThrottleDeps) {
   const { db, secrets, keys, clock, config, vendor } = deps;
   const readSettings = async () =>
     (await db.vendorSettings.findUnique({ where: { id: 1 }, select: settingsView })) ?? fail('vendor_settings_not_found');
   return {
     /** POST /auth/vendor: exchanges the vendor credential for a vendor JWT. */
-    async authenticate(input: { clientId: string; secret: string }) {
+    async authenticate(input: { clientId: string; secret: string }, client: ClientInfo = {}) {
       const { clientId, secret } = parseInput(VendorCredentialInput, input);
-      const row = await db.vendorSettings.findUnique({ where: { id: 1 } });
-      // Hash first, compare in constant time, and answer the same for a wrong id or secret.
-      const presented = secrets.hashToken(secret);
-      const ok = !!row && safeEqual(row.clientId, clientId) && safeEqual(row.secretHash, presented);
-      if (!ok) fail('auth_vendor_invalid_credentials');
+      await deps.throttle.attempt('secret', { ip: client.ipAddress, account: clientId }, async () => {
+        const row = await db.vendorSettings.findUnique({ where: { id: 1 } });
+        // Hash first, compare in constant time, and answer the same for a wrong id or secret.
+        const presented = secrets.hashToken(secret);
+        const ok = !!row && safeEqual(row.clientId, clientId) && safeEqual(row.secretHash, presented);
+        if (!ok) fail('auth_vendor_invalid_credentials');
+      });
       const expiresIn = config.vendorTokenTtl;
       const token = await keys.current.sign(
         { type: VENDOR_TOKEN_TYPE },
