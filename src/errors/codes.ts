@@ -173,6 +173,12 @@ export const ERROR_CODES = {
   captcha_policy_not_found: spec(404, 'NotFoundError', 'Captcha policy not found'),
   captcha_policy_already_exists: spec(409, 'ConflictError', 'Captcha policy already exists. Use the Update Captcha Policy API.'),
   password_rotation_not_found: spec(404, 'NotFoundError', 'Password rotation configuration not found'),
+  // database refusals no service anticipated (services/database-errors.ts): the input named a row
+  // that does not exist or collides with one, never a server fault
+  reference_not_found: spec(404, 'NotFoundError', 'A referenced resource was not found'),
+  resource_not_found: spec(404, 'NotFoundError', 'Resource not found'),
+  resource_already_exists: spec(409, 'ConflictError', 'A resource with these values already exists'),
+  resource_in_use: spec(409, 'ConflictError', 'The resource is still referenced by others'),
   internal_error: spec(500, 'InternalError', 'Internal server error'),
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -4,9 +4,12 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { DomainError, RateLimitedError } from '../errors/domain-errors.ts';
+import { domainErrorFromDatabase } from '../services/database-errors.ts';
 import type { Logger } from '../platform/logger.ts';
+import { clientGraphQLError } from './client-errors.ts';
 import { createContext, type ContextDeps } from './context.ts';
 import { graphiqlPolicy, renderGraphiQLPage } from './graphiql.ts';
+import { useInputGuard } from './input-guard.ts';
 import { schema } from './schema.ts';
 
 export interface YogaDeps extends ContextDeps {
@@ -62,6 +65,9 @@ function findDomainError(error: unknown): DomainError | null {
   let e: unknown = error;
   for (let i = 0; i < 5 && e; i++) {
     if (e instanceof DomainError) return e;
+    // A database refusal no service anticipated (a foreign key to a missing tenant): the caller's input.
+    const fromDatabase = domainErrorFromDatabase(e);
+    if (fromDatabase) return fromDatabase;
     e = (e as { originalError?: unknown }).originalError;
   }
   return null;
@@ -99,6 +105,8 @@ export function createGraphQLHandler(deps: YogaDeps) {
           return new GraphQLError(domain.message, { path, extensions: { code: domain.code, ...retry } });
         }
         if (error instanceof GraphQLError && !error.originalError) return error;
+        const client = clientGraphQLError(error);
+        if (client) return client;
         deps.logger.error({ err: (error as GraphQLError).originalError ?? error }, 'unexpected error in a resolver');
         return new GraphQLError(message, { extensions: { code: 'internal_error' } });
       },
@@ -108,6 +116,7 @@ export function createGraphQLHandler(deps: YogaDeps) {
       useInternalParams(),
       useGraphiQLPolicy(),
       ...(deps.introspection ? [] : [useNoIntrospection()]),
+      useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
         costLimit: { maxCost: 5000, ignoreIntrospection: true },

@@ -5,6 +5,7 @@ import { print, type DocumentNode } from 'graphql';
 import type { z } from 'zod';
 import { isErrorCode, type ErrorCode } from '../errors/codes.ts';
 import type { GraphQLHandler, InternalParams } from '../graphql/yoga.ts';
+import { findNulByte, NUL_BYTE_MESSAGE } from '../platform/input-text.ts';
 import type { RouteDefinition, RouteInput } from './define-route.ts';
 import { errorResponse } from './errors.ts';
 
@@ -29,6 +30,9 @@ class RequestFailure extends Error {
 }
 
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  // Before the schema: a NUL would otherwise pass any z.string() and fail in PostgreSQL as a 500.
+  const nul = findNulByte(value, [where]);
+  if (nul) throw new RequestFailure('validation_failed', `${nul.join('.')}: ${NUL_BYTE_MESSAGE}`);
   if (!schema) return value as T;
   const r = schema.safeParse(value);
   if (r.success) return r.data;
@@ -76,7 +80,9 @@ export async function executeRoute(
     input = {
       params: validate(route.params, params, 'params'),
       query: validate(route.query, rawQuery, 'query'),
-      body: validate(route.body, rawBody ?? (route.body ? {} : undefined), 'body'),
+      // An absent body is an empty object (Frontegg's clients omit it on some POSTs); a JSON `null`
+      // is not, and only a route whose schema says `.nullish()` accepts it.
+      body: validate(route.body, rawBody === undefined && route.body ? {} : rawBody, 'body'),
       headers: request.headers,
     };
   } catch (error) {
@@ -93,7 +99,7 @@ export async function executeRoute(
   const gqlRequest = new o.yoga.fetchAPI.Request('http://gatehouse.internal/graphql', { method: 'POST', headers });
   const context: InternalParams = { clientIp: o.clientIp, gatehouseParams: { query, operationName, variables: route.variables(input) as Record<string, unknown> | undefined } };
   const gqlResponse = await o.yoga.handleRequest(gqlRequest, context as Parameters<GraphQLHandler['handleRequest']>[1]);
-  const payload = (await gqlResponse.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: unknown; retryAfter?: unknown } }> };
+  const payload = (await gqlResponse.json()) as { data?: unknown; errors?: Array<{ message: string; path?: unknown; extensions?: { code?: unknown; retryAfter?: unknown } }> };
 
   const responseHeaders = new Headers(traceHeader);
   for (const cookie of gqlResponse.headers.getSetCookie()) responseHeaders.append('set-cookie', cookie);
@@ -106,7 +112,12 @@ export async function executeRoute(
   if (firstError) {
     const code = firstError.extensions?.code;
     retryAfter(firstError.extensions?.retryAfter);
-    return isErrorCode(code) ? errorResponse(code, firstError.message, responseHeaders) : errorResponse('internal_error', undefined, responseHeaders);
+    if (isErrorCode(code)) return errorResponse(code, firstError.message, responseHeaders);
+    // An error without a code and without a path is graphql-js refusing the request before any
+    // resolver ran: the route's document is fixed, so that is a variable the route mapped from the
+    // client's input failing coercion (an Int beyond 32 bits, an unknown enum value) — bad input.
+    if (!firstError.path) return errorResponse('validation_failed', firstError.message, responseHeaders);
+    return errorResponse('internal_error', undefined, responseHeaders);
   }
   const result = route.result(payload.data);
   if (result && typeof result === 'object' && '__typename' in result && 'code' in result && isErrorCode(result.code)) {

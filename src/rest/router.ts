@@ -1,5 +1,6 @@
 // Matches a request to a route. Literal segments win over parameters at every depth
-// (/users/v1/email before /users/v1/{id}), with backtracking when a literal branch dead-ends.
+// (/users/v1/email before /users/v1/{id}), with backtracking only when a literal branch dead-ends;
+// a literal path that exists for other methods answers 405, not a parameterised neighbour.
 // Frontegg names the same position differently across routes (/users/v1/{id} and
 // /users/v1/{userId}/…), so parameter names belong to each route, not to the tree.
 import { SERVICE_PREFIXES, type HttpMethod, type RouteDefinition } from './define-route.ts';
@@ -74,6 +75,10 @@ export class Router {
       if (lit) {
         const m = walk(lit, i + 1, values);
         if (m) return m;
+        // The literal path exists for other methods: the request names that path, so it is a 405
+        // there — never the parameterised sibling's handler with the literal as its id
+        // (DELETE …/ip/bulk must not become DELETE …/ip/{id} with id "bulk").
+        if (allow) return null;
       }
       if (node.param) return walk(node.param, i + 1, [...values, seg]);
       return null;

@@ -15,7 +15,7 @@ import {
   type AccessTokenFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, int32 } from '../headers.ts';
 
 const str = z.string();
 const userHeaders = tenantHeader.extend({
@@ -23,7 +23,7 @@ const userHeaders = tenantHeader.extend({
 });
 const vendorTenantHeader = z.object({ 'frontegg-tenant-id': str.describe('The tenant the token belongs to') });
 const idParams = z.object({ id: str });
-const expiresInMinutes = z.number().int().nullish();
+const expiresInMinutes = int32.nullish();
 
 const tenantAccessToken = (t: AccessTokenFieldsFragment) => ({
   id: t.id,

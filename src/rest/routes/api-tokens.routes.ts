@@ -17,7 +17,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, int32 } from '../headers.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
@@ -32,11 +32,11 @@ const grantBody = z.object({
   roleIds: z.array(str).nullish(),
   permissionIds: z.array(str).nullish(),
 });
-const createTenantTokenBody = grantBody.extend({ expiresInMinutes: z.number().int().nullish() });
+const createTenantTokenBody = grantBody.extend({ expiresInMinutes: int32.nullish() });
 const createUserTokenBody = z.object({
   description: optionalStr,
   metadata: metadataSchema.nullish(),
-  expiresInMinutes: z.number().int().nullish(),
+  expiresInMinutes: int32.nullish(),
 });
 
 const tenantToken = (t: ApiTokenFieldsFragment) => ({

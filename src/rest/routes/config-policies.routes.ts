@@ -18,12 +18,12 @@ import {
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
 import { signUpResponse } from '../frontegg.ts';
-import { actingTenantHeader } from '../headers.ts';
+import { actingTenantHeader, int32 } from '../headers.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
 /** GraphQL Int: a fraction or an out-of-range number is a 400 here, not a failed coercion later. */
-const optionalInt = z.number().int('must be a whole number').min(-2147483648).max(2147483647).nullish();
+const optionalInt = int32.nullish();
 
 const rotationResponse = (p: PasswordRotationFieldsFragment) => ({
   isActive: p.isActive,

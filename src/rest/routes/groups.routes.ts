@@ -19,7 +19,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, queryInt32 } from '../headers.ts';
 import { roleResponse } from './roles.routes.ts';
 
 const str = z.string();
@@ -47,7 +47,7 @@ const idParams = z.object({ id: str });
 const groupIdParams = z.object({ groupId: str });
 const roleIdsBody = z.object({ roleIds: z.array(str).min(1) });
 const userIdsBody = z.object({ userIds: z.array(str).min(1) });
-const int = z.coerce.number().int();
+const int = queryInt32;
 
 export const groupRoutes = [
   defineRoute({

@@ -22,7 +22,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader, tenantIdParams } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, tenantIdParams, queryInt32 } from '../headers.ts';
 import { tenantResponse } from '../frontegg.ts';
 
 const str = z.string();
@@ -180,8 +180,8 @@ export const hierarchyRoutes = [
     tags: ['Sub-tenants'],
     headers: tenantHeader,
     query: z.object({
-      _limit: z.coerce.number().int().optional(),
-      _offset: z.coerce.number().int().optional(),
+      _limit: queryInt32.optional(),
+      _offset: queryInt32.optional(),
       _filter: str.optional(),
       _sortBy: z.enum(['name', 'createdAt', 'tenantId']).optional(),
       _order: z.enum(['ASC', 'DESC']).optional(),

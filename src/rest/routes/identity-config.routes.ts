@@ -7,9 +7,10 @@ import {
   type IdentityConfigurationFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { int32 } from '../headers.ts';
 
 const bool = z.boolean().nullish();
-const num = z.number().int().nullish();
+const num = int32.nullish();
 const str = z.string().nullish();
 
 const configBody = z.object({

@@ -16,7 +16,7 @@ import {
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
 import { createdUserResponse, loginResponse } from '../frontegg.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, int32 } from '../headers.ts';
 import { createUserBody } from './users.routes.ts';
 
 const str = z.string();
@@ -25,7 +25,7 @@ const emailMetadata = z.record(z.string(), z.unknown()).nullish();
 // Error members are answered by the executor before `response` runs.
 const done = () => ({});
 const strategyResponse = (r: { strategy: string; codeExpiration: number }) => ({ strategy: r.strategy, codeExpiration: r.codeExpiration });
-const strategyBody = z.object({ strategy: optionalStr, codeExpiration: z.number().int().nullish() });
+const strategyBody = z.object({ strategy: optionalStr, codeExpiration: int32.nullish() });
 
 export const invitationRoutes = [
   defineRoute({

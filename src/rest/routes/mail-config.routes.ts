@@ -14,6 +14,7 @@ import {
   type MailTemplateFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { int32 } from '../headers.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
@@ -51,7 +52,7 @@ const configFields = {
   senderEmail: optionalStr,
   fromName: optionalStr,
   host: optionalStr,
-  port: z.number().int().nullish(),
+  port: int32.nullish(),
   secure: z.boolean().nullish(),
   username: optionalStr,
 };

@@ -19,10 +19,11 @@ import {
 import { ENFORCE_MFA_TYPES } from '../../services/mfa/mfa-policy.service.ts';
 import { MFA_STRATEGY_NAMES } from '../../services/mfa/mfa-strategies.ts';
 import { defineRoute } from '../define-route.ts';
+import { int32 } from '../headers.ts';
 
 const str = z.string();
 /** GraphQL Int: a fraction or an out-of-range number is a 400 here, not a failed coercion later. */
-const optionalNum = z.number().int('must be a whole number').min(-2147483648).max(2147483647).nullish();
+const optionalNum = int32.nullish();
 
 /** Without it a vendor call acts on the vendor policy; a user token acts on its own tenant. */
 const tenantHeader = z.object({

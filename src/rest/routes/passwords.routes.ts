@@ -20,11 +20,12 @@ import {
   type PasswordPolicyFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { int32 } from '../headers.ts';
 
 const str = z.string();
 const optionalBool = z.boolean().nullish();
 /** GraphQL Int: a fraction or an out-of-range number is a 400 here, not a failed coercion later. */
-const optionalNum = z.number().int('must be a whole number').min(-2147483648).max(2147483647).nullish();
+const optionalNum = int32.nullish();
 
 /** Without it a vendor call acts on the vendor policy; a user token acts on its own tenant. */
 const tenantHeader = z.object({

@@ -13,6 +13,7 @@ import {
   type PhoneNumberFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { queryInt32 } from '../headers.ts';
 
 const str = z.string();
 const userHeader = z.object({
@@ -21,7 +22,7 @@ const userHeader = z.object({
 const tenantHeader = z.object({
   'frontegg-tenant-id': str.optional().describe('Vendor calls: only this tenant\'s users; without it, every user'),
 });
-const int32 = z.coerce.number().int().min(0).max(2 ** 31 - 1);
+const int32 = queryInt32.min(0);
 const listQuery = z.object({
   _limit: int32.optional(),
   _offset: int32.optional(),

@@ -21,10 +21,10 @@ import {
 } from '../../generated/graphql.ts';
 import { RESTRICTION_STRATEGIES } from '../../services/policies/restrictions.service.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, queryInt32 } from '../headers.ts';
 
 const str = z.string();
-const int = z.coerce.number().int();
+const int = queryInt32;
 const strategy = z.enum(RESTRICTION_STRATEGIES);
 const idParams = z.object({ id: str });
 

@@ -27,6 +27,7 @@ import {
   type RoleFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { int32, queryInt32 } from '../headers.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
@@ -78,7 +79,7 @@ const roleBody = z.object({
   description: optionalStr,
   isDefault: z.boolean().nullish(),
   firstUserRole: z.boolean().nullish(),
-  level: z.number().int().nullish(),
+  level: int32.nullish(),
   permissionIds: z.array(str).nullish(),
 });
 const updateRoleBody = roleBody.partial().extend({ migrateRole: z.boolean().nullish() }).omit({ permissionIds: true });
@@ -97,7 +98,7 @@ const categoryIdParams = z.object({ categoryId: str });
 const listParam = z
   .string()
   .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean));
-const int = z.coerce.number().int();
+const int = queryInt32;
 
 const isRole = (r: object): r is RoleFieldsFragment => 'key' in r && 'level' in r;
 const isPermission = (p: object): p is PermissionWithRolesFieldsFragment => 'key' in p && 'fePermission' in p;
@@ -216,7 +217,7 @@ export const roleRoutes = [
       _sortBy: z.enum(['key', 'name', 'description', 'isDefault', 'firstUserRole', 'level', 'updatedAt', 'createdAt', 'permissions', 'userTenants', 'groups']).optional(),
       _order: z.enum(['ASC', 'DESC']).optional(),
       _filter: str.optional(),
-      _levels: listParam.transform((l) => l.map(Number)).pipe(z.array(z.number().int())).optional(),
+      _levels: listParam.transform((l) => l.map(Number)).pipe(z.array(int32)).optional(),
       _tenantIds: listParam.optional(),
     }),
     document: RestRolesPageDocument,

@@ -12,10 +12,10 @@ import {
   type SessionFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { int32 } from '../headers.ts';
 
 const str = z.string();
 /** GraphQL Int is 32-bit; the range rules (positive, maxima) are the service's. */
-const int32 = z.number().int().min(-(2 ** 31)).max(2 ** 31 - 1);
 const tenantHeader = z.object({
   'frontegg-tenant-id': str.optional().describe('Vendor calls: the tenant whose configuration to read or write; without it, the vendor default'),
 });

@@ -14,11 +14,11 @@ import {
   type TenantInviteFieldsFragment,
 } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, int32 } from '../headers.ts';
 
 const str = z.string();
 const optionalStr = z.string().nullish();
-const optionalInt = z.number().int().nullish();
+const optionalInt = int32.nullish();
 const selfHeaders = tenantHeader.extend({ 'frontegg-user-id': str.optional().describe('The user a vendor call acts as') });
 
 /** Frontegg's invite shape; `token` only when the invite was just created. */

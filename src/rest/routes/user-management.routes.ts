@@ -32,7 +32,7 @@ import {
 import { metadataSchema } from '../../services/validation.ts';
 import { USER_SORT_FIELDS, MAX_USERS_PAGE } from '../../services/users/user-management.service.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, int32 } from '../headers.ts';
 import { roleResponse, userProfile, userProfileV3 } from '../frontegg.ts';
 
 const str = z.string();
@@ -400,7 +400,7 @@ export const userManagementRoutes = [
     tags: ['Users'],
     headers: tenantHeader,
     params: userIdParam,
-    body: z.object({ expirationInSeconds: z.number().int() }),
+    body: z.object({ expirationInSeconds: int32 }),
     document: RestSetUserTemporaryDocument,
     variables: ({ params, body }) => ({ userId: params.userId, expirationInSeconds: body.expirationInSeconds }),
     result: (d) => d.setUserTemporary,

@@ -3,12 +3,13 @@
 import { z } from 'zod';
 import { RestDeleteUsernameDocument, RestMyUsernameDocument, RestSetMyUsernameDocument, RestUsernamesDocument } from '../../generated/graphql.ts';
 import { defineRoute } from '../define-route.ts';
+import { queryInt32 } from '../headers.ts';
 
 const str = z.string();
 const userHeader = z.object({
   'frontegg-user-id': str.optional().describe('The user a vendor call acts for; user tokens act for their own user'),
 });
-const int32 = z.coerce.number().int().min(0).max(2 ** 31 - 1);
+const int32 = queryInt32.min(0);
 const list = str.optional().describe('Comma-separated values');
 const split = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : null);
 

@@ -13,7 +13,7 @@ import {
 } from '../../generated/graphql.ts';
 import { metadataSchema } from '../../services/validation.ts';
 import { defineRoute } from '../define-route.ts';
-import { actingTenantHeader as tenantHeader } from '../headers.ts';
+import { actingTenantHeader as tenantHeader, int32 } from '../headers.ts';
 import { createdUserResponse, permissionResponse, roleResponse, tenantResponse, userProfile, userProfileV3, userTenants } from '../frontegg.ts';
 
 const str = z.string();
@@ -46,7 +46,7 @@ export const createUserBody = z.object({
   skipInviteEmail: z.boolean().nullish(),
   roleIds: z.array(str).nullish(),
   emailMetadata: z.record(str, z.unknown()).nullish(),
-  expirationInSeconds: z.number().int().nullish(),
+  expirationInSeconds: int32.nullish(),
 });
 
 const vendorCreateUserBody = createUserBody.omit({ provider: true, skipInviteEmail: true, emailMetadata: true }).extend({
