@@ -3,10 +3,9 @@
 // would, so tests drive the server with real signatures. Knobs let a test lie about the origin,
 // the challenge, the RP id, the counter or user verification.
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { Encoder } from 'cbor-x';
+import { encodeCBOR, type CBORType } from '@levischuck/tiny-cbor';
 
 // Plain CBOR as authenticators write it: byte strings untagged, maps with integer keys untagged.
-const cbor = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true, mapsAsObjects: false });
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
 const b64u = (b: Buffer) => b.toString('base64url');
@@ -62,8 +61,8 @@ export class SoftwareAuthenticator {
     const jwk = this.publicKey.export({ format: 'jwk' });
     // COSE_Key (RFC 9053): kty EC2, alg ES256, crv P-256, x, y.
     return Buffer.from(
-      cbor.encode(
-        new Map<number, number | Buffer>([
+      encodeCBOR(
+        new Map<number, number | Uint8Array>([
           [1, 2],
           [3, -7],
           [-1, 1],
@@ -96,7 +95,7 @@ export class SoftwareAuthenticator {
       this.credentialId,
       this.coseKey(),
     ]);
-    const attestationObject = Buffer.from(cbor.encode({ fmt: 'none', attStmt: {}, authData }));
+    const attestationObject = Buffer.from(encodeCBOR(new Map<string, CBORType>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]])));
     return {
       id: this.id,
       rawId: this.id,
