@@ -1,6 +1,7 @@
 // The one SchemaBuilder: plugins and their configuration live here (pothos complex-app).
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
+import DatabaseErrorsPlugin from './database-errors-plugin.ts';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
@@ -40,8 +41,9 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  // Errors before scope-auth so authorization failures land in result unions too.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  // Errors before scope-auth so authorization failures land in result unions too; database
+  // refusals become domain errors just inside it, so they land there as well.
+  plugins: [ErrorsPlugin, DatabaseErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
   defaultInputFieldRequiredness: true,
   prisma: {
