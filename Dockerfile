@@ -65,6 +65,8 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
-# npm passes SIGTERM/SIGINT on to Gatehouse, which shuts down gracefully (run with --init, or
-# `init: true` in compose, so PID 1 also reaps children).
-CMD ["npm", "start"]
+# node itself, not `npm start`: npm does not pass SIGTERM on, so node would keep serving until the
+# runtime's SIGKILL. Gatehouse answers the requests in flight, drains queued work and exits 0
+# (test/ops/container-shutdown.test.ts runs this very CMD). Run with --init (compose: `init: true`)
+# so PID 1 also reaps children.
+CMD ["node", "--import", "tsx", "src/main.ts"]
