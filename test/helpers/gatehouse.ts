@@ -52,7 +52,8 @@ export interface GqlResult<TData> {
   refreshCookie: string | undefined;
 }
 
-async function freshPostgresDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new, empty database on the server of `base` (a URL whose user may CREATE DATABASE); `drop` removes it. */
+export async function freshPostgresDatabase(base: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `gatehouse_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
