@@ -6,7 +6,7 @@
 // Redis fleet keeps the default fallback refresh (GATEHOUSE_CACHE_REFRESH_SECONDS=30), so passing
 // within PUSH_BOUND_MS shows the push worked. The fleet without Redis refreshes every second and
 // must enforce within that plus a margin.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFleet, waitFor, type Fleet, type Instance } from '../helpers/fleet.ts';
 import { uniqueEmail } from '../helpers/gatehouse.ts';
 
@@ -58,6 +58,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([fleet?.close(), noRedis?.close()]);
+});
+
+// What the processes said, when a test fails: the cause is usually in their logs, not in ours.
+beforeEach(({ onTestFailed }) => {
+  onTestFailed(() => {
+    console.error(`fleet with Redis:\n${fleet?.tail()}\n\nfleet without Redis:\n${noRedis?.tail()}`);
+  });
 });
 
 let ipCounter = 0;
@@ -275,7 +282,7 @@ describe('background jobs', () => {
     expect(new Set(listed)).toEqual(new Set([founder.email, ...emails]));
     // The users imported after the kill have their passwords too.
     expect((await login(B, { email: emails[N - 1]!, password: BCRYPT_PASSWORD }, clientIp())).status).toBe(200);
-  });
+  }, 120_000);
 
   it('/health answers on both instances while a 2,000-user job runs (4 × 500 bulk migrations)', async () => {
     const founder = await signUp(A);
@@ -333,7 +340,7 @@ describe('background jobs', () => {
     expect(healthFailures).toEqual([]);
     expect(healthChecks).toBeGreaterThan(4);
     expect(await userCount(B, vendor, founder.tenantId)).toBe(2001);
-  });
+  }, 150_000);
 });
 
 describe('operations', () => {

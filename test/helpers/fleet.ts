@@ -81,6 +81,8 @@ export interface Fleet {
   readonly env: Record<string, string>;
   /** Kills instance i if it still runs (SIGKILL), starts it again on the same port with the same env, waits for /health. */
   restart(i: number): Promise<Instance>;
+  /** The last `lines` lines of every instance's output, labelled (for failure messages). */
+  tail(lines?: number): string;
   /** Stops every instance, the Redis, and drops the database. */
   close(): Promise<void>;
 }
@@ -276,6 +278,9 @@ export async function startFleet(o: FleetOptions = {}): Promise<Fleet> {
       await inst.kill('SIGKILL');
       await inst.start();
       return inst;
+    },
+    tail(lines = 30) {
+      return instances.map((i) => `--- ${i.name} (${i.url}${i.alive() ? '' : ', exited'}):\n${i.output().split('\n').slice(-lines).join('\n')}`).join('\n');
     },
     close,
   };
