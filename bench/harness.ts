@@ -45,7 +45,7 @@ export type DatabaseChoice =
   /** A database used as is and kept (bench/seed.ts filling a PostgreSQL database for later runs). */
   | { kind: 'existing'; url: string };
 
-async function scratchPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function scratchPostgres(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `gatehouse_bench_${randomBytes(6).toString('hex')}`;
   const admin = async (sql: string) => {
     const c = new pg.Client({ connectionString: serverUrl });

@@ -103,12 +103,14 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       },
     });
     const app = createApp({ config, yoga, keys, logger, health: () => database.ping() });
-    // close() first waits for background jobs (bulk invites) and queued tasks (mail): they must not
-    // write to a closed database. Jobs may queue mail, so the task queue is drained last.
+    // Jobs queued before a restart, or left by an instance that died, are picked up from here on.
+    services.jobs.start();
+    // close() first lets background jobs stop after their current user and hand their leases back
+    // (another instance, or this one restarted, resumes them), and waits for queued tasks (mail):
+    // neither may write to a closed database. Jobs may queue mail, so the task queue is drained last.
     const close = async () => {
       await deps.tasks.drain();
-      await services.bulkInvites.drain();
-      await services.migrations.drain();
+      await services.jobs.drain();
       await deps.tasks.drain();
       await database.close();
     };

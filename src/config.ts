@@ -94,6 +94,14 @@ const EnvSchema = z.object({
   GATEHOUSE_CAPTCHA_VERIFY_URL: z.url().default(DEFAULT_CAPTCHA_VERIFY_URL),
   /** Sign-up with a password answers with a session (Frontegg's default) instead of an activation email. */
   GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN: bool.default(false),
+  /** Background jobs (bulk invites, migrations): seconds a worker's claim lasts unless renewed; a dead instance's job is resumed by another after it. */
+  GATEHOUSE_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Seconds between looks for claimable jobs (queued elsewhere, or left by a dead instance); 0: only at start and on this instance's own requests. */
+  GATEHOUSE_JOB_POLL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+  /** Jobs one instance runs at once. */
+  GATEHOUSE_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** Unfinished jobs of one kind a tenant (or the vendor) may have queued or running; beyond it a bulk request is refused (429). */
+  GATEHOUSE_JOB_MAX_QUEUED: z.coerce.number().int().min(1).max(1000).default(10),
   /** `off` disables every abuse limit (load tests); each limit is GATEHOUSE_RATE_LIMIT_<NAME>. */
   GATEHOUSE_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   ...rateLimitEnv,
@@ -152,6 +160,8 @@ export interface Config {
   /** See GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN and services/auth/signup-enumeration.ts. */
   signUpImmediateLogin: boolean;
   rateLimits: { enabled: boolean; store: RateLimitStoreOptions; rules: Record<RateLimitName, LimitRule> };
+  /** See services/jobs/job-worker.ts. */
+  jobs: { leaseSeconds: number; pollSeconds: number; concurrency: number; maxQueued: number };
 }
 
 export class ConfigError extends Error {}
@@ -209,6 +219,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webauthn: webauthnConfig(e, issuer),
     captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
     signUpImmediateLogin: e.GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN,
+    jobs: {
+      leaseSeconds: e.GATEHOUSE_JOB_LEASE_SECONDS,
+      pollSeconds: e.GATEHOUSE_JOB_POLL_SECONDS,
+      concurrency: e.GATEHOUSE_JOB_CONCURRENCY,
+      maxQueued: e.GATEHOUSE_JOB_MAX_QUEUED,
+    },
     rateLimits: {
       enabled: e.GATEHOUSE_RATE_LIMITS === 'on',
       // In-process counters; the Redis store for a fleet is selected here once it exists.

@@ -157,6 +157,7 @@ export const ERROR_CODES = {
   username_not_found: spec(404, 'NotFoundError', 'Username not found'),
   job_not_found: spec(404, 'NotFoundError', 'Job not found'),
   restriction_not_found: spec(404, 'NotFoundError', 'Restriction not found'),
+  job_queue_full: spec(429, 'RateLimitedError', 'Too many bulk jobs are queued or running; wait for one to finish'),
   job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
   // vendor mail configuration and templates
   mail_config_not_found: spec(404, 'NotFoundError', 'Mail configuration not found'),

@@ -47,6 +47,7 @@ import { createPasswordRotationService } from './policies/password-rotation.serv
 import { createCaptchaPolicyService } from './policies/captcha-policy.service.ts';
 import { createDelegationService } from './vendor/delegation.service.ts';
 import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
+import { createJobWorker } from './jobs/job-worker.ts';
 
 export function createServices(base: Deps) {
   // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
@@ -57,7 +58,10 @@ export function createServices(base: Deps) {
   const restrictions = createRestrictionsService(deps);
   const auth = createAuthService({ ...deps, sessions, tokens, ipRestrictions: restrictions.ipGuard });
   const mfa = createMfaService(deps);
+  // Durable background jobs (bulk invites, migrations register their kinds); bootstrap starts it.
+  const jobs = createJobWorker(deps);
   return {
+    jobs,
     auth,
     passwordReset: createPasswordResetService(deps),
     activation: createActivationService({ ...deps, startSession: auth.startSessionFor }),
@@ -94,7 +98,7 @@ export function createServices(base: Deps) {
     accountStrategies: createAccountStrategiesService(deps),
     tenantInvites: createTenantInvitesService(deps),
     // Its own (stateless) invitations instance: the same invite path as single invites.
-    bulkInvites: createBulkInvitesService({ ...deps, invitations: createInvitationsService(deps) }),
+    bulkInvites: createBulkInvitesService({ ...deps, jobs, invitations: createInvitationsService(deps) }),
     userEmails: createUserEmailsService(deps),
     subTenantUsers: createSubTenantUsersService({ ...deps, invitations: createInvitationsService(deps) }),
     usernames: createUsernamesService(deps),
@@ -102,7 +106,7 @@ export function createServices(base: Deps) {
     nodes: createNodesService(deps),
     mailConfig: createMailConfigService(deps),
     restrictions,
-    migrations: createMigrationsService(deps),
+    migrations: createMigrationsService({ ...deps, jobs }),
     passwordRotation: createPasswordRotationService(deps),
     captchaPolicy: createCaptchaPolicyService(deps),
     delegation: createDelegationService(deps),

@@ -2,6 +2,7 @@
 // the background through the same invite path as single invites; tests wait by polling the status
 // route a bounded number of times. Mail goes to a real local SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../src/services/index.ts';
 import { signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
 import { linkIn, startSmtp, type TestSmtp } from '../helpers/smtp.ts';
 
@@ -156,19 +157,37 @@ describe('bulk invite', () => {
 });
 
 describe('shutdown', () => {
-  it('waits for running jobs, leaves none in progress, and takes no new ones', async () => {
+  it('stops after the current user and hands the job back; another instance resumes it without inviting anyone twice; takes no new ones', async () => {
     const t2 = await startGatehouse();
     try {
       const admin = await signUp(t2);
-      const users = Array.from({ length: 20 }, () => ({ email: uniqueEmail('drain'), skipInviteEmail: true }));
+      const users = Array.from({ length: 40 }, () => ({ email: uniqueEmail('drain'), skipInviteEmail: true, password: 'drain passphrase' }));
       const r = await t2.rest('POST', `${B}/invite`, { token: admin.accessToken, body: { users } });
       expect(r.status).toBe(202);
-      await t2.services.bulkInvites.drain();
-      const job = await t2.deps.db.job.findUniqueOrThrow({ where: { id: r.body.id } });
-      expect(['COMPLETED', 'FAILED']).toContain(job.status);
-      expect(job.completedAt).not.toBeNull();
+      const id = r.body.id as string;
+      // The queued job's passwords are sealed, never stored in clear.
+      expect(JSON.stringify(await t2.deps.db.job.findUniqueOrThrow({ where: { id } }))).not.toContain('drain passphrase');
+      for (let i = 0; i < 500 && (await t2.deps.db.jobItem.count({ where: { jobId: id } })) < 3; i++) await new Promise((res) => setTimeout(res, 5));
+      await t2.services.jobs.drain();
+      const parked = await t2.deps.db.job.findUniqueOrThrow({ where: { id } });
+      expect(parked).toMatchObject({ lockedBy: null, completedAt: null, status: 'IN_PROGRESS' });
       const late = await t2.rest('POST', `${B}/invite`, { token: admin.accessToken, body: { users: [{ email: uniqueEmail() }] } });
       expect(late.status).toBe(503);
+
+      const other = createServices(t2.deps);
+      other.jobs.start();
+      try {
+        for (let i = 0; i < 1000 && !(await t2.deps.db.job.findUniqueOrThrow({ where: { id } })).completedAt; i++) await new Promise((res) => setTimeout(res, 10));
+      } finally {
+        await other.jobs.drain();
+      }
+      const done = await t2.deps.db.job.findUniqueOrThrow({ where: { id } });
+      expect(done).toMatchObject({ status: 'COMPLETED', payload: null });
+      const result = done.result as { succeeded: Array<{ email: string }>; failed: unknown[] };
+      expect(result.failed).toEqual([]);
+      expect(result.succeeded.map((s) => s.email)).toEqual(users.map((u) => u.email));
+      const memberships = await t2.deps.db.userTenant.count({ where: { tenantId: admin.tenantId, user: { email: { in: users.map((u) => u.email) } } } });
+      expect(memberships).toBe(40);
     } finally {
       await t2.close();
     }

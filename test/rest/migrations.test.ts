@@ -1,10 +1,11 @@
 // User migration over Frontegg's /migrations paths (vendor only): imported users log in with
 // their old password, whose foreign hash is replaced by argon2id at the first login; bulk imports
 // run as background jobs with per-user results (tests poll the status route a bounded number of
-// times). Foreign hashes are made here with node:crypto; the bcrypt ones are fixed vectors.
+// times; shutdown and crash recovery of the jobs themselves: test/rest/jobs.test.ts). Foreign hashes are made here with node:crypto; the bcrypt ones are fixed vectors.
 import { createHash, pbkdf2Sync, randomBytes, scryptSync } from 'node:crypto';
 import argon2 from 'argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServices } from '../../src/services/index.ts';
 import { signUp, startGatehouse, uniqueEmail, type TestGatehouse } from '../helpers/gatehouse.ts';
 
 const M = '/identity/resources/migrations';
@@ -278,20 +279,45 @@ describe('bulk migration', () => {
 });
 
 describe('shutdown', () => {
-  it('waits for running migrations, leaves none in progress, and takes no new ones', async () => {
+  it('stops after the current user and hands the job back; another instance resumes it without importing anyone twice; takes no new ones', async () => {
     const t2 = await startGatehouse();
     try {
       const v = await t2.vendorToken();
       const tenant = (await signUp(t2)).tenantId;
-      const users = Array.from({ length: 20 }, () => ({ tenantId: tenant, email: uniqueEmail('drain'), passwordHash: BCRYPT_2B, passwordHashType: 'bcrypt' }));
+      const users = Array.from({ length: 40 }, () => ({ tenantId: tenant, email: uniqueEmail('drain'), passwordHash: BCRYPT_2B, passwordHashType: 'bcrypt' }));
       const r = await t2.rest('POST', `${M}/v1/local/bulk`, { token: v, body: { users } });
       expect(r.status).toBe(202);
-      await t2.services.migrations.drain();
-      const job = await t2.deps.db.job.findUniqueOrThrow({ where: { id: r.body.migrationId } });
-      expect(['COMPLETED', 'FAILED']).toContain(job.status);
-      expect(job.completedAt).not.toBeNull();
+      const id = r.body.migrationId as string;
+      // Drain once the job is under way (a few users made).
+      for (let i = 0; i < 500 && (await t2.deps.db.jobItem.count({ where: { jobId: id } })) < 3; i++) await new Promise((res) => setTimeout(res, 5));
+      await t2.services.jobs.drain();
+      const parked = await t2.deps.db.job.findUniqueOrThrow({ where: { id } });
+      // Not failed: released for another instance (or this one restarted), its progress kept.
+      expect(parked).toMatchObject({ lockedBy: null, lockedUntil: null, completedAt: null, status: 'IN_PROGRESS' });
+      expect((parked.result as { processed: number }).processed).toBeGreaterThanOrEqual(3);
       const late = await t2.rest('POST', `${M}/v1/local/bulk`, { token: v, body: { users: users.slice(0, 1) } });
       expect(late.status).toBe(503);
+
+      // "Another instance" on the same database picks it up and finishes it.
+      const other = createServices(t2.deps);
+      other.jobs.start();
+      try {
+        for (let i = 0; i < 1000; i++) {
+          const j = await t2.deps.db.job.findUniqueOrThrow({ where: { id } });
+          if (j.completedAt) break;
+          await new Promise((res) => setTimeout(res, 10));
+        }
+      } finally {
+        await other.jobs.drain();
+      }
+      const done = await t2.deps.db.job.findUniqueOrThrow({ where: { id } });
+      expect(done).toMatchObject({ status: 'COMPLETED', payload: null, attempts: 2 });
+      const result = done.result as { processed: number; succeeded: Array<{ email: string }>; failed: unknown[] };
+      expect(result.processed).toBe(40);
+      expect(result.failed).toEqual([]);
+      expect(result.succeeded.map((s) => s.email)).toEqual(users.map((u) => u.email));
+      expect(await t2.deps.db.user.count({ where: { email: { in: users.map((u) => u.email) } } })).toBe(40);
+      expect(await t2.deps.db.jobItem.count({ where: { jobId: id } })).toBe(0);
     } finally {
       await t2.close();
     }

@@ -19,7 +19,7 @@ const BulkInviteFailure = builder.objectRef<{ email: string; errorCode: string; 
 });
 
 const BulkInviteJob = builder.objectRef<JobShape>('BulkInviteJob').implement({
-  description: 'A bulk invite running in the background. COMPLETED: every user was tried (see failed); FAILED: interrupted, or no user could be invited.',
+  description: 'A bulk invite running in the background. PENDING: queued; IN_PROGRESS: running, or handed back at a shutdown and waiting for an instance to resume it; COMPLETED: every user was tried (see failed); FAILED: no user could be invited, or the job was given up after repeated crashes.',
   fields: (t) => ({
     ...userJobFields(t, { success: BulkInviteSuccess, failure: BulkInviteFailure }),
     tenantId: t.exposeID('tenantId', { nullable: true }),

@@ -18,7 +18,7 @@ const MigrationFailure = builder.objectRef<{ email: string | null; errorCode: st
 });
 
 const MigrationJob = builder.objectRef<UserJobShape>('MigrationJob').implement({
-  description: 'A bulk user migration running in the background. COMPLETED: every user was tried (see failed); FAILED: interrupted, or no user could be migrated.',
+  description: 'A bulk user migration running in the background. PENDING: queued; IN_PROGRESS: running, or handed back at a shutdown and waiting for an instance to resume it; COMPLETED: every user was tried (see failed); FAILED: no user could be migrated, or the job was given up after repeated crashes.',
   fields: (t) => userJobFields(t, { success: MigrationSuccess, failure: MigrationFailure }),
 });
 

@@ -1,14 +1,15 @@
 // Bulk invites (Frontegg: POST /users/bulk/v1/invite, GET /users/bulk/v1/status/{id}) as a
 // background job. The request only validates the envelope, writes a Job row and returns its id;
-// an in-process worker then invites each user through the SAME invitations.invite path as a
+// a job worker then invites each user through the SAME invitations.invite path as a
 // single invite (roles, pending membership, token, mail), so bulk and single invites cannot
 // drift apart. A user that fails (bad input, unknown role, no mail delivery…) is recorded in the
 // job's result and the worker moves on: one bad entry never stops the others.
 //
-// The job row holds no secrets: passwords given for users live only in the worker's memory, the
-// stored input is the list of emails. Jobs are tracked in memory so the app's close() waits for
-// them (a job must not write to a closed database); a job interrupted by shutdown ends FAILED,
-// with the users it did not reach listed as such.
+// Durable: the request writes the Job row (the emails in clear for the status route, the full
+// input, passwords included, sealed with the installation secret and dropped when the job ends)
+// and the job worker (services/jobs/job-worker.ts) runs it on whichever instance claims it,
+// resuming after a crash without inviting anyone twice (user-job.ts). A second request while one
+// runs is queued, up to GATEHOUSE_JOB_MAX_QUEUED unfinished jobs per tenant (then 429).
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma } from '../../platform/db.ts';
@@ -16,6 +17,7 @@ import type { Deps } from '../deps.ts';
 import { idSchema, parseInput } from '../validation.ts';
 import type { InvitationsService } from './invitations.service.ts';
 import type { CreateUserInput } from './users.service.ts';
+import type { JobWorker } from '../jobs/job-worker.ts';
 import { runUserJob, type UserJobResult } from './user-job.ts';
 
 export const BULK_INVITE_JOB_KIND = 'users.bulk-invite';
@@ -36,44 +38,41 @@ const BulkInput = z.object({
 
 export type BulkInviteResult = UserJobResult<string>;
 
-type BulkDeps = Pick<Deps, 'db' | 'clock' | 'logger'> & { invitations: Pick<InvitationsService, 'invite'> };
+type BulkDeps = Pick<Deps, 'db' | 'clock' | 'logger'> & { invitations: Pick<InvitationsService, 'invite'>; jobs: JobWorker };
+
+/** The sealed input of a bulk-invite job. */
+interface BulkInvitePayload {
+  tenantId: string;
+  users: BulkInviteUser[];
+}
 
 export function createBulkInvitesService(deps: BulkDeps) {
-  const { db, invitations } = deps;
-  const inFlight = new Set<Promise<void>>();
-  let stopping = false;
+  const { db, invitations, jobs } = deps;
 
-  const json = (r: BulkInviteResult) => r as unknown as Prisma.InputJsonObject;
-
-  const run = (jobId: string, tenantId: string, users: BulkInviteUser[]) =>
-    runUserJob(deps, {
-      jobId,
-      users,
+  jobs.register(BULK_INVITE_JOB_KIND, (lease) => {
+    const payload = lease.input as BulkInvitePayload | null;
+    return runUserJob(deps, lease, payload?.users ?? null, {
       emailOf: (u) => u.email!,
-      processOne: ({ skipInviteEmail, ...user }) => invitations.invite({ ...user, tenantId }, { skipInviteEmail }),
-      stopping: () => stopping,
+      processOne: ({ skipInviteEmail, ...user }, record) => invitations.invite({ ...user, tenantId: payload!.tenantId }, { skipInviteEmail, inTransaction: record }),
       label: 'bulk invite',
       done: 'invited',
     });
+  });
 
   return {
-    /** Records the job and starts the worker; answers at once with the job (PENDING). */
+    /** Queues the job; answers at once with it (PENDING). */
     async start(raw: { tenantId: string; users: BulkInviteUser[] }) {
       const input = parseInput(BulkInput, raw);
-      if (stopping) fail('job_shutting_down');
       if (!(await db.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } }))) fail('tenant_not_found');
       const users = input.users as BulkInviteUser[];
-      const job = await db.job.create({
-        data: {
-          kind: BULK_INVITE_JOB_KIND,
-          tenantId: input.tenantId,
-          input: { emails: users.map((u) => u.email!) },
-          result: json({ total: users.length, processed: 0, succeeded: [], failed: [] }),
-        },
+      const empty: BulkInviteResult = { total: users.length, processed: 0, succeeded: [], failed: [] };
+      return jobs.enqueue({
+        kind: BULK_INVITE_JOB_KIND,
+        tenantId: input.tenantId,
+        input: { emails: users.map((u) => u.email!) },
+        secretInput: { tenantId: input.tenantId, users } satisfies BulkInvitePayload,
+        result: empty as unknown as Prisma.InputJsonObject,
       });
-      const p: Promise<void> = run(job.id, input.tenantId, users).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      return job;
     },
 
     /** A bulk-invite job of `tenantId` (null: the vendor, any tenant); another tenant's is not found. */
@@ -83,11 +82,6 @@ export function createBulkInvitesService(deps: BulkDeps) {
       return job ?? fail('job_not_found');
     },
 
-    /** Stops taking jobs and waits for the running ones (called by the app's close). */
-    async drain() {
-      stopping = true;
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
-    },
   };
 }
 

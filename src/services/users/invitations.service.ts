@@ -149,13 +149,15 @@ export function createInvitationsService(deps: InvitationDeps) {
      * token). The mail goes out after the commit unless skipped; without mail delivery configured
      * an invitation that should be mailed is refused before anything is written.
      */
-    async invite(raw: CreateUserInput & { tenantId: string }, o: { skipInviteEmail?: boolean | null } = {}) {
+    async invite(raw: CreateUserInput & { tenantId: string }, o: { skipInviteEmail?: boolean | null; inTransaction?: (tx: Tx, userId: string) => Promise<void> } = {}) {
       const sendMail = !o.skipInviteEmail && !!raw.email;
       if (sendMail) assertMailAvailable(deps);
       const issued = await db.$transaction(async (tx) => {
         const { userId } = await createUserIn(tx, deps, { ...raw, verified: false });
         await tx.userTenant.update({ where: { userId_tenantId: { userId, tenantId: raw.tenantId } }, data: { activatedForTenant: false } });
         const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, name: true } });
+        // A bulk job records the user it made in the same transaction (crash-safe resume).
+        await o.inTransaction?.(tx, userId);
         return issueIn(tx, { userId, tenantId: raw.tenantId, email: user.email, name: user.name });
       });
       if (sendMail) mail(issued);

@@ -7,9 +7,11 @@
 // - The foreign hash is validated at import (malformed → 400) and stored self-describing in
 //   PasswordCredential.hash; the first successful login verifies it and upgrades it to argon2id
 //   (see imported-passwords.ts).
-// - Bulk imports run as a background job exactly like bulk invites (Job row, in-memory worker,
-//   per-user results, drained at shutdown): each user goes through the same migrateOne as the
-//   single route, and one failing user never stops the others. The Job row holds no hashes.
+// - Bulk imports run as a durable background job exactly like bulk invites (Job row claimed by
+//   any instance's job worker, per-user results, resumed after a crash without importing anyone
+//   twice; see services/jobs/job-worker.ts and user-job.ts): each user goes through the same
+//   migrateOne as the single route, and one failing user never stops the others. The hashes
+//   travel in the job's sealed payload only (encrypted, dropped when the job ends).
 // - Not imported (refused, never silently dropped): authenticator-app MFA secrets and MFA phone
 //   enrolment.
 import { z } from 'zod';
@@ -18,7 +20,8 @@ import type { Prisma } from '../../platform/db.ts';
 import { ImportedHashFormatError, encodeImportedHash, parseImportedHash } from '../../platform/imported-passwords.ts';
 import type { Deps } from '../deps.ts';
 import { emailSchema, idSchema, parseInput } from '../validation.ts';
-import { runUserJob, type UserJobResult } from './user-job.ts';
+import type { JobWorker } from '../jobs/job-worker.ts';
+import { runUserJob, type RecordUser, type UserJobResult } from './user-job.ts';
 import { createUserIn } from './users.service.ts';
 
 export const MIGRATION_JOB_KIND = 'users.migration';
@@ -62,17 +65,13 @@ const BulkInput = z.object({
 
 export type MigrationResult = UserJobResult<string | null>;
 
-type MigrationDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'logger'>;
+type MigrationDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'logger'> & { jobs: JobWorker };
 
 export function createMigrationsService(deps: MigrationDeps) {
-  const { db, clock } = deps;
-  const inFlight = new Set<Promise<void>>();
-  let stopping = false;
-
-  const json = (r: MigrationResult) => r as unknown as Prisma.InputJsonObject;
+  const { db, clock, jobs } = deps;
 
   /** Validates and stores one user (its own transaction). */
-  async function migrateOne(raw: MigrateUserInput): Promise<{ userId: string }> {
+  async function migrateOne(raw: MigrateUserInput, record?: RecordUser): Promise<{ userId: string }> {
     const input = parseInput(MigrateUserInput, raw);
     if (input.authenticatorAppMfaSecret) fail('feature_not_implemented', 'Importing authenticator app MFA secrets is not supported');
     if (input.phoneNumberType && !['auth', 'mfa'].includes(input.phoneNumberType)) fail('validation_failed', 'phoneNumberType: must be auth or mfa');
@@ -124,36 +123,39 @@ export function createMigrationsService(deps: MigrationDeps) {
           fail('user_already_exists');
         }
       }
+      await record?.(tx, userId);
       return { userId };
     });
   }
 
   const emailOf = (u: Record<string, unknown>) => (typeof u.email === 'string' ? u.email : null);
 
-  const run = (jobId: string, users: MigrateUserInput[]) =>
-    runUserJob(deps, { jobId, users, emailOf, processOne: migrateOne, stopping: () => stopping, label: 'user migration', done: 'migrated' });
+  jobs.register(MIGRATION_JOB_KIND, (lease) =>
+    runUserJob(deps, lease, (lease.input as { users: MigrateUserInput[] } | null)?.users ?? null, {
+      emailOf,
+      processOne: migrateOne,
+      label: 'user migration',
+      done: 'migrated',
+    }),
+  );
 
   return {
     /** Migrates one user; answers its id. */
-    migrate: migrateOne,
+    migrate: (raw: MigrateUserInput) => migrateOne(raw),
 
-    /** Records the job and starts the worker; answers at once with the job (PENDING). */
+    /** Queues the job; answers at once with it (PENDING). */
     async startBulk(raw: { users: MigrateUserInput[] }) {
       const input = parseInput(BulkInput, raw);
-      if (stopping) fail('job_shutting_down');
       const users = input.users as MigrateUserInput[];
-      const job = await db.job.create({
-        data: {
-          kind: MIGRATION_JOB_KIND,
-          tenantId: null,
-          // Emails only: hashes stay in the worker's memory.
-          input: { emails: users.map((u) => emailOf(u)) },
-          result: json({ total: users.length, processed: 0, succeeded: [], failed: [] }),
-        },
+      const empty: MigrationResult = { total: users.length, processed: 0, succeeded: [], failed: [] };
+      return jobs.enqueue({
+        kind: MIGRATION_JOB_KIND,
+        tenantId: null,
+        // Emails in clear for the status route; the hashes only in the sealed payload.
+        input: { emails: users.map((u) => emailOf(u)) },
+        secretInput: { users },
+        result: empty as unknown as Prisma.InputJsonObject,
       });
-      const p: Promise<void> = run(job.id, users).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      return job;
     },
 
     async status(rawId: string) {
@@ -162,11 +164,6 @@ export function createMigrationsService(deps: MigrationDeps) {
       return job ?? fail('job_not_found');
     },
 
-    /** Stops taking jobs and waits for the running ones (called by the app's close). */
-    async drain() {
-      stopping = true;
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
-    },
   };
 }
 
