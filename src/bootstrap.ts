@@ -13,6 +13,8 @@ import { createLogger, type Logger } from './platform/logger.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
 import { createPasswordHasher } from './platform/password.ts';
 import { createRateLimitStore, type RateLimitStore } from './platform/rate-limit.ts';
+import { createRedis, type RedisConnections } from './platform/redis.ts';
+import { createChangeFeed } from './platform/change-feed.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
 import { createInProcessTaskQueue, type TaskQueue } from './platform/task-queue.ts';
 import type { Deps } from './services/deps.ts';
@@ -31,6 +33,8 @@ export interface Gatehouse {
   generatedSecret: boolean;
   /** Work queued after answers; `tasks.drain()` waits for it (shutdown, tests). */
   tasks: TaskQueue;
+  /** Redis connections when REDIS_URL is set (readiness checks ping it); null otherwise. */
+  redis: RedisConnections | null;
   close(): Promise<void>;
 }
 
@@ -60,6 +64,10 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
     onMaintenanceError: (e) => logger.warn({ err: e }, 'database maintenance (vacuum/analyze) failed'),
     ...o.database,
   });
+  // Redis never blocks the start: it connects in the background, and until it answers counters
+  // and notifications fall back (platform/redis.ts).
+  const redis = createRedis(config.redis, logger);
+  const changes = createChangeFeed({ refreshSeconds: config.cacheRefreshSeconds, logger, redis });
   try {
     const db = database.prisma;
     const keys = { current: await ensureSigningKeys({ db, secrets, logger }, config.signingAlgorithm) };
@@ -71,16 +79,28 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       hasher: createPasswordHasher(config.argon2),
       secrets,
       keys,
+      changes,
       config,
       logger,
       // A vendor's stored mail configuration and templates take effect over the environment's mailer.
       mailer: createConfiguredMailer(
-        { db, secrets, logger },
+        { db, secrets, logger, changes },
         { base: o.mailer ?? createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, env: config.env }, logger), from: config.mail.from },
       ),
       sms: o.sms ?? createSmsSender({ ...config.sms, env: config.env }, logger),
       captcha: o.captcha ?? createHttpCaptchaVerifier({ url: config.captcha.verifyUrl }, logger),
-      rateLimits: o.rateLimits ?? createRateLimitStore(config.rateLimits.store),
+      rateLimits:
+        o.rateLimits ??
+        createRateLimitStore(
+          redis
+            ? {
+                kind: 'redis',
+                client: redis.client,
+                keyPrefix: redis.keyPrefix,
+                onFallback: (name) => logger.warn({ limit: name }, 'rate limit counted in process memory: redis unreachable'),
+              }
+            : { kind: 'memory' },
+        ),
       vendor: { clientId: vendor.clientId },
       tasks: o.tasks ?? createInProcessTaskQueue(logger),
     };
@@ -112,10 +132,14 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       await deps.tasks.drain();
       await services.jobs.drain();
       await deps.tasks.drain();
+      await changes.close();
+      await redis?.close();
       await database.close();
     };
-    return { app, services, deps, database, vendor, generatedSecret: generated, tasks: deps.tasks, close };
+    return { app, services, deps, database, vendor, generatedSecret: generated, tasks: deps.tasks, redis, close };
   } catch (error) {
+    await changes.close();
+    await redis?.close();
     await database.close();
     throw error;
   }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_CAPTCHA_VERIFY_URL } from './platform/captcha.ts';
-import { parseLimitRule, RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES, type LimitRule, type RateLimitName, type RateLimitStoreOptions } from './platform/rate-limit.ts';
+import { parseLimitRule, RATE_LIMIT_DEFAULTS, RATE_LIMIT_NAMES, type LimitRule, type RateLimitName, type RateLimitStoreKind } from './platform/rate-limit.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -104,6 +104,12 @@ const EnvSchema = z.object({
   GATEHOUSE_JOB_MAX_QUEUED: z.coerce.number().int().min(1).max(1000).default(10),
   /** `off` disables every abuse limit (load tests); each limit is GATEHOUSE_RATE_LIMIT_<NAME>. */
   GATEHOUSE_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  /** redis://[user:pass@]host:6379[/db] or rediss://…; unset keeps counters and the change feed in-process. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  /** Prefix of every Redis key and channel (several installations may share one Redis). */
+  GATEHOUSE_REDIS_PREFIX: z.string().min(1).max(64).regex(/^\S+$/, 'must not contain spaces').default('gatehouse:'),
+  /** Staleness bound of every per-process cache when no change notification arrives. */
+  GATEHOUSE_CACHE_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   ...rateLimitEnv,
 });
 
@@ -159,9 +165,13 @@ export interface Config {
   captcha: { verifyUrl: string };
   /** See GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN and services/auth/signup-enumeration.ts. */
   signUpImmediateLogin: boolean;
-  rateLimits: { enabled: boolean; store: RateLimitStoreOptions; rules: Record<RateLimitName, LimitRule> };
+  rateLimits: { enabled: boolean; store: { kind: RateLimitStoreKind }; rules: Record<RateLimitName, LimitRule> };
   /** See services/jobs/job-worker.ts. */
   jobs: { leaseSeconds: number; pollSeconds: number; concurrency: number; maxQueued: number };
+  /** Shared counters and the change feed's pub/sub (src/platform/redis.ts); url null: in-process. */
+  redis: { url: string | null; keyPrefix: string };
+  /** GATEHOUSE_CACHE_REFRESH_SECONDS: every per-process cache is at most this old without a notification. */
+  cacheRefreshSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -227,10 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimits: {
       enabled: e.GATEHOUSE_RATE_LIMITS === 'on',
-      // In-process counters; the Redis store for a fleet is selected here once it exists.
-      store: { kind: 'memory' },
+      // Shared by the fleet when Redis is configured, else in-process.
+      store: { kind: e.REDIS_URL ? 'redis' : 'memory' },
       rules: Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [n, e[`GATEHOUSE_RATE_LIMIT_${n}`]])) as Record<RateLimitName, LimitRule>,
     },
+    redis: { url: e.REDIS_URL ?? null, keyPrefix: e.GATEHOUSE_REDIS_PREFIX },
+    cacheRefreshSeconds: e.GATEHOUSE_CACHE_REFRESH_SECONDS,
   };
 }
 

@@ -158,6 +158,9 @@ export const ERROR_CODES = {
   job_not_found: spec(404, 'NotFoundError', 'Job not found'),
   restriction_not_found: spec(404, 'NotFoundError', 'Restriction not found'),
   job_queue_full: spec(429, 'RateLimitedError', 'Too many bulk jobs are queued or running; wait for one to finish'),
+  // signing keys (vendor)
+  signing_key_not_found: spec(404, 'NotFoundError', 'Signing key not found'),
+  signing_key_in_use: spec(409, 'ConflictError', 'The current signing key cannot be retired; rotate first'),
   job_shutting_down: spec(503, 'NotImplementedError', 'The server is shutting down; try again later'),
   // vendor mail configuration and templates
   mail_config_not_found: spec(404, 'NotFoundError', 'Mail configuration not found'),

@@ -37,5 +37,6 @@ import './types/node.ts';
 import './types/restrictions.ts';
 import './types/config-policies.ts';
 import './types/rate-limits.ts';
+import './types/signing-key.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,13 +1,21 @@
 // Counters for abuse throttling, on rate-limiter-flexible. Services see only RateLimitStore:
 // named limiters with a rule, `consume` answering allowed or how long to wait, `reward` (give an
-// attempt back) and `reset`. The counters live in process memory (RateLimiterMemory); a fleet of
-// instances needs them shared, which is RateLimiterRedis over ioredis with the same options — a
-// new `kind` in RateLimitStoreOptions and one more branch in `build` below, nothing else changes.
+// attempt back) and `reset`. Two stores: `memory` (RateLimiterMemory, one process) and `redis`
+// (RateLimiterRedis over the ioredis command connection, shared by every instance of a fleet,
+// keys under GATEHOUSE_REDIS_PREFIX + `rl:`), selected by bootstrap from REDIS_URL.
+//
+// Redis unreachable: each Redis limiter has an in-memory insurance limiter with the same rule
+// (rate-limiter-flexible's insuranceLimiter), so while Redis is down the limits still hold, per
+// process (a fleet of N then allows up to N times a limit), and logins neither fail (closed) nor
+// go unlimited (open). The connection refuses commands at once while down (redis.ts: no offline
+// queue, 1 s command timeout), so no request waits for Redis; redis.ts logs each change of
+// reachability, and the first fallback of each limiter is logged here.
 //
 // Fixed windows: a key's window starts with its first point and lasts `windowSeconds`; the limit
 // is `points` per window. rate-limiter-flexible keeps time with Date.now(), not the injected
 // Clock, so tests move windows by waiting (short windows), not by advancing a ManualClock.
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface LimitRule {
   /** Points a key may spend per window; 0 turns the limit off. */
@@ -66,8 +74,18 @@ export interface RateLimitStore {
   limiter(name: string, rule: LimitRule): RateLimiter;
 }
 
-/** Where counters live: `memory` (one process). `redis` (shared by a fleet) comes with the multi-instance work. */
-export type RateLimitStoreOptions = { kind: 'memory' };
+/** Where counters live: `memory` (one process) or `redis` (shared by a fleet). */
+export type RateLimitStoreKind = 'memory' | 'redis';
+export type RateLimitStoreOptions =
+  | { kind: 'memory' }
+  | {
+      kind: 'redis';
+      client: Redis;
+      /** GATEHOUSE_REDIS_PREFIX; counters live under `<prefix>rl:<name>:…`. */
+      keyPrefix: string;
+      /** Called the first time a limiter falls back to its in-memory insurance (Redis unreachable). */
+      onFallback?: (name: string, error: unknown) => void;
+    };
 
 const OFF: RateLimiter = {
   consume: async () => ({ allowed: true, remaining: Number.POSITIVE_INFINITY }),
@@ -75,12 +93,51 @@ const OFF: RateLimiter = {
   reset: async () => {},
 };
 
+/** The per-process stand-in while Redis is unreachable; says so the first time it answers. */
+class InsuranceLimiter extends RateLimiterMemory {
+  #warned = false;
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMemory>[0],
+    private readonly onFirstUse: (error: unknown) => void,
+  ) {
+    super(options);
+  }
+  #note() {
+    if (this.#warned) return;
+    this.#warned = true;
+    this.onFirstUse(new Error('redis unavailable'));
+  }
+  override consume(...args: Parameters<RateLimiterMemory['consume']>) {
+    this.#note();
+    return super.consume(...args);
+  }
+  override reward(...args: Parameters<RateLimiterMemory['reward']>) {
+    this.#note();
+    return super.reward(...args);
+  }
+  override delete(...args: Parameters<RateLimiterMemory['delete']>) {
+    this.#note();
+    return super.delete(...args);
+  }
+}
+
 function build(o: RateLimitStoreOptions, name: string, rule: LimitRule): RateLimiterAbstract {
   const options = { keyPrefix: name, points: rule.points, duration: rule.windowSeconds };
   switch (o.kind) {
     case 'memory':
       return new RateLimiterMemory(options);
-    // case 'redis': return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
+    case 'redis': {
+      const insurance = new InsuranceLimiter(options, (error) => o.onFallback?.(name, error));
+      return new RateLimiterRedis({
+        ...options,
+        // The rule is part of the key: a changed rule starts fresh counters, as with memory.
+        keyPrefix: `${o.keyPrefix}rl:${name}${rule.points}/${rule.windowSeconds}`,
+        storeClient: o.client,
+        // Do not wait for a reconnect: the insurance answers at once.
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: insurance,
+      });
+    }
   }
 }
 

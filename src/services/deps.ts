@@ -1,5 +1,6 @@
 // What services may use. Factories take a narrow Pick<Deps, …> (kratos, logto Libraries).
 import type { Config } from '../config.ts';
+import type { ChangeFeed } from '../platform/change-feed.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { CaptchaVerifier } from '../platform/captcha.ts';
 import type { SecretBox } from '../platform/crypto.ts';
@@ -17,8 +18,13 @@ export interface Deps {
   clock: Clock;
   hasher: PasswordHasher;
   secrets: SecretBox;
-  /** Replaced on key rotation; read it at use, never capture it. */
+  /** Replaced on key rotation (here or on another instance); read it at use, never capture it. */
   keys: { current: KeySet };
+  /**
+   * Tells every instance that something cached changed, and drops caches at the refresh bound
+   * (platform/change-feed.ts lists every per-process cache). Services never see Redis itself.
+   */
+  changes: ChangeFeed;
   config: Config;
   logger: Logger;
   /** Outgoing mail (password reset, activation). */
@@ -27,7 +33,7 @@ export interface Deps {
   sms: SmsSender;
   /** Checks reCAPTCHA tokens against the provider (captcha policy). */
   captcha: CaptchaVerifier;
-  /** Counters for abuse throttling (in memory; shared by a fleet once a Redis store exists). */
+  /** Counters for abuse throttling (in memory, or in Redis shared by the fleet when REDIS_URL is set). */
   rateLimits: RateLimitStore;
   /** The installation's vendor client id: token audience and refresh-cookie name. */
   vendor: { clientId: string };

@@ -48,6 +48,7 @@ import { createCaptchaPolicyService } from './policies/captcha-policy.service.ts
 import { createDelegationService } from './vendor/delegation.service.ts';
 import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
 import { createJobWorker } from './jobs/job-worker.ts';
+import { createSigningKeysService } from './keys/signing-keys.service.ts';
 
 export function createServices(base: Deps) {
   // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
@@ -110,6 +111,7 @@ export function createServices(base: Deps) {
     passwordRotation: createPasswordRotationService(deps),
     captchaPolicy: createCaptchaPolicyService(deps),
     delegation: createDelegationService(deps),
+    signingKeys: createSigningKeysService(deps),
     throttle,
   };
 }

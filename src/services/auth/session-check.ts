@@ -3,19 +3,37 @@
 // GATEHOUSE_ACCESS_TOKEN_TTL). With it, each request also asks whether the token's session (its
 // `sid` claim) is still live, so revocation ends access within GATEHOUSE_SESSION_CHECK_CACHE_SECONDS.
 // Only positive answers are cached, per process, briefly and in bounded space: the database
-// stays the one truth (a revocation by another instance shows once the entry expires), and the
-// hot path of an active session costs no statement.
+// stays the one truth, and the hot path of an active session costs no statement. Every
+// revocation publishes on the change feed (`sessions`: `s:<sessionId>`, `u:<userId>`, or nothing
+// for "drop all"), so every instance drops the entry at once; a lost notification is bounded by
+// the entry's own lifetime (GATEHOUSE_SESSION_CHECK_CACHE_SECONDS, at most 60).
 import { fail } from '../../errors/domain-errors.ts';
 import type { Deps } from '../deps.ts';
 
 /** Enough for every session active within a few seconds on one instance; beyond it the oldest entry goes. */
 const MAX_ENTRIES = 10_000;
 
-export function createSessionCheck({ db, clock, config }: Pick<Deps, 'db' | 'clock' | 'config'>) {
+export const SESSIONS_TOPIC = 'sessions';
+
+/** What a revocation publishes, after its write committed: one session, all of a user's, or (no argument) all. */
+export function publishRevoked(changes: Deps['changes'], o: { sessionId?: string; userId?: string } = {}) {
+  changes.publish(SESSIONS_TOPIC, o.sessionId ? `s:${o.sessionId}` : o.userId ? `u:${o.userId}` : undefined);
+}
+
+export function createSessionCheck({ db, clock, config, changes }: Pick<Deps, 'db' | 'clock' | 'config' | 'changes'>) {
   const { enabled, cacheSeconds } = config.sessionCheck;
   const ttlMs = cacheSeconds * 1000;
   /** sessionId → the user it belongs to and until when "live" may be trusted (insertion order = age). */
   const live = new Map<string, { userId: string; until: number }>();
+  const forget = (sessionId: string) => live.delete(sessionId);
+  const forgetUser = (userId: string) => {
+    for (const [id, entry] of live) if (entry.userId === userId) live.delete(id);
+  };
+  changes.watch(SESSIONS_TOPIC, (p) => {
+    if (p?.startsWith('s:')) forget(p.slice(2));
+    else if (p?.startsWith('u:')) forgetUser(p.slice(2));
+    else live.clear();
+  });
 
   return {
     /** Refuses (401 auth_session_revoked) a token whose session is revoked, expired or gone. No-op when the check is off. */
@@ -36,14 +54,9 @@ export function createSessionCheck({ db, clock, config }: Pick<Deps, 'db' | 'clo
       live.set(sessionId, { userId, until: now.getTime() + ttlMs });
     },
 
-    /** Revocations made through this process take effect at once here (other instances: within the TTL). */
-    forget(sessionId: string) {
-      live.delete(sessionId);
-    },
-
-    forgetUser(userId: string) {
-      for (const [id, entry] of live) if (entry.userId === userId) live.delete(id);
-    },
+    /** Drops the entry here before a revocation is written (a check racing the write must read again). */
+    forget,
+    forgetUser,
   };
 }
 

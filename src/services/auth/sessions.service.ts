@@ -21,7 +21,7 @@ import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadSessionLimits, sessionEndReason, sessionLimits } from '../policies/session-policy.service.ts';
 import { reuseWindowStart, successorToken } from './refresh-reuse.ts';
-import { createSessionCheck } from './session-check.ts';
+import { createSessionCheck, publishRevoked } from './session-check.ts';
 
 export interface ClientInfo {
   userAgent?: string | null;
@@ -30,10 +30,10 @@ export interface ClientInfo {
   mfaDeviceToken?: string | null;
 }
 
-type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config'>;
+type SessionDeps = Pick<Deps, 'db' | 'secrets' | 'clock' | 'config' | 'changes'>;
 
 export function createSessionStore(deps: SessionDeps) {
-  const { db, secrets, clock, config } = deps;
+  const { db, secrets, clock, config, changes } = deps;
   const check = createSessionCheck(deps);
 
   async function revoke(sessionId: string, reason: string) {
@@ -42,6 +42,7 @@ export function createSessionStore(deps: SessionDeps) {
       where: { id: sessionId, revokedAt: null },
       data: { revokedAt: clock.now(), revokedReason: reason },
     });
+    publishRevoked(changes, { sessionId });
   }
 
   /** The successor of a token row: derived, so a retry within the reuse interval gets the same one. */
@@ -99,6 +100,7 @@ export function createSessionStore(deps: SessionDeps) {
     const excess = (await live(tx, others, now)).slice(maxSessions - 1).map((s) => s.id);
     if (excess.length === 0) return;
     await tx.session.updateMany({ where: { id: { in: excess }, revokedAt: null }, data: { revokedAt: now, revokedReason: 'concurrent_limit' } });
+    for (const sessionId of excess) publishRevoked(changes, { sessionId });
   }
 
   return {
@@ -265,6 +267,7 @@ export function createSessionStore(deps: SessionDeps) {
         where: { id: sessionId, userId, revokedAt: null },
         data: { revokedAt: clock.now(), revokedReason: 'user_revoked' },
       });
+      publishRevoked(changes, { sessionId });
       if (count === 0 && !(await db.session.findFirst({ where: { id: sessionId, userId }, select: { id: true } }))) fail('session_not_found');
       return { revokedCount: count };
     },
@@ -276,6 +279,7 @@ export function createSessionStore(deps: SessionDeps) {
         where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
         data: { revokedAt: clock.now(), revokedReason: 'user_revoked_all' },
       });
+      publishRevoked(changes, { userId });
       return { revokedCount: count };
     },
 
@@ -294,6 +298,7 @@ export function createSessionStore(deps: SessionDeps) {
         where: { userId, revokedAt: null },
         data: { revokedAt: clock.now(), revokedReason: 'admin_revoked' },
       });
+      publishRevoked(changes, { userId });
       return { revokedCount: count };
     },
   };

@@ -163,8 +163,15 @@ function templateView(type: string, t: StoredTemplate | undefined): MailTemplate
   };
 }
 
-export function createMailConfigService(deps: Pick<Deps, 'db' | 'secrets' | 'clock' | 'mailer'>) {
+export const MAIL_CONFIG_TOPIC = 'mail-config';
+
+export function createMailConfigService(deps: Pick<Deps, 'db' | 'secrets' | 'clock' | 'mailer' | 'changes'>) {
   const { db, secrets, clock } = deps;
+  /** After a committed write: every instance (this one before answering) reads `available` again. */
+  async function mailConfigChanged() {
+    deps.changes.publish(MAIL_CONFIG_TOPIC);
+    await deps.mailer.reload?.();
+  }
 
   const view = (row: NonNullable<Awaited<ReturnType<typeof storedConfigRow>>>): MailConfigView => {
     const c = row.config as unknown as StoredConfig;
@@ -227,14 +234,14 @@ export function createMailConfigService(deps: Pick<Deps, 'db' | 'secrets' | 'clo
         };
       }
       await upsertPolicyRow(db, 'MAIL_PROVIDER', null, stored as unknown as Prisma.InputJsonObject);
-      await deps.mailer.reload?.();
+      await mailConfigChanged();
       return view((await storedConfigRow(db))!);
     },
 
     /** Removes the settings: mail goes back to the environment's SMTP (or the development outbox). */
     async deleteConfig() {
       const { count } = await db.policy.deleteMany({ where: { id: CONFIG_ID } });
-      await deps.mailer.reload?.();
+      await mailConfigChanged();
       if (!count) fail('mail_config_not_found');
       return true;
     },
@@ -367,10 +374,11 @@ function applyStoredTemplate(m: MailMessage, stored: Record<string, StoredTempla
  * The Mailer services use: delivery through the stored configuration when there is one (else
  * the environment's mailer), with stored templates applied. Reads the rows at each send, so a
  * change made by another instance takes effect at its next mail; `available` is as of the last
- * read (startup, every send, every configuration change here).
+ * read (startup, every send, and every configuration change on any instance: the change feed's
+ * `mail-config`, plus the refresh bound), since flows that need mail refuse without it.
  */
-export function createConfiguredMailer(deps: Pick<Deps, 'db' | 'secrets' | 'logger'>, o: { base: Mailer; from: string }): Mailer & { reload(): Promise<void> } {
-  const { db, secrets, logger } = deps;
+export function createConfiguredMailer(deps: Pick<Deps, 'db' | 'secrets' | 'logger' | 'changes'>, o: { base: Mailer; from: string }): Mailer & { reload(): Promise<void> } {
+  const { db, secrets, logger, changes } = deps;
   let configured = false;
   let cached: { key: string; mailer: Mailer } | null = null;
 
@@ -396,13 +404,40 @@ export function createConfiguredMailer(deps: Pick<Deps, 'db' | 'secrets' | 'logg
     return { config, templates };
   };
 
+  // A notification reads again, after any read in flight (it may have started before the write);
+  // `reload` joins the read in flight or queued. The writer publishes (its own notification starts
+  // the read) and then awaits `reload`: one statement per change.
+  let reloading: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  const start = (): Promise<void> => {
+    const r = rows().then(() => {});
+    reloading = r;
+    const clear = () => {
+      if (reloading === r) reloading = null;
+    };
+    r.then(clear, clear);
+    return r;
+  };
+  const refresh = (): Promise<void> => {
+    if (!reloading) return start();
+    queued ??= reloading
+      .catch(() => {})
+      .then(() => {
+        queued = null;
+        return start();
+      });
+    return queued;
+  };
+  const reload = () => queued ?? reloading ?? start();
+  changes.watch(MAIL_CONFIG_TOPIC, () => {
+    refresh().catch((err: unknown) => logger.warn({ err }, 'mail configuration reload failed'));
+  });
+
   return {
     get available() {
       return configured || o.base.available;
     },
-    async reload() {
-      await rows();
-    },
+    reload,
     async send(message) {
       const { config, templates } = await rows();
       const m = applyStoredTemplate(message, templates);

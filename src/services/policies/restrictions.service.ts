@@ -7,9 +7,9 @@
 // - IP: every session start (password, passwordless, SMS, MFA, activation, sign-up) and every
 //   refresh into a tenant whose config is active. Login and refresh are hot paths with pinned
 //   statement counts, so the rules live in an in-process cache: loaded in one statement on first
-//   use, dropped on every write through this service and reloaded lazily. Gatehouse runs as one
-//   process; several replicas behind a balancer would each keep serving their copy until restart
-//   (a known limit, see the report). With no restriction configured the check is a Map lookup.
+//   use, dropped on every write (on every instance, through the change feed `ip-restrictions`)
+//   and at the refresh bound, and reloaded lazily. With no restriction configured the check is a
+//   Map lookup.
 // - Email domain: every new account (createUserIn covers sign-up, vendor creation, invitations,
 //   sub-tenant users) and email changes. Those are not hot paths, so the check reads the database
 //   (one statement), which is also fresh across processes.
@@ -159,7 +159,9 @@ export interface IpRestrictionGuard {
   assertAllowed(tenantId: string, ip: string | null | undefined): Promise<void>;
 }
 
-type RestrictionDeps = Pick<Deps, 'db' | 'clock'>;
+type RestrictionDeps = Pick<Deps, 'db' | 'clock' | 'changes'>;
+
+const IP_TOPIC = 'ip-restrictions';
 
 const view = (r: {
   id: string;
@@ -174,7 +176,7 @@ const view = (r: {
 const entrySelect = { id: true, value: true, strategy: true, description: true, isActive: true, createdAt: true, updatedAt: true } as const;
 
 export function createRestrictionsService(deps: RestrictionDeps) {
-  const { db, clock } = deps;
+  const { db, clock, changes } = deps;
 
   // Rules of the tenants whose IP config is active; the promise itself is the cache entry, so a
   // write that drops it makes the next check load after the write committed.
@@ -202,9 +204,11 @@ export function createRestrictionsService(deps: RestrictionDeps) {
     }
     return ipRules;
   }
-  const invalidateIp = () => {
+  changes.watch(IP_TOPIC, () => {
     ipRules = null;
-  };
+  });
+  /** After a committed write: every instance (this one at once) reloads the rules on next use. */
+  const invalidateIp = () => changes.publish(IP_TOPIC);
 
   async function ipConfig(tenantId: string): Promise<IpRestrictionConfig> {
     const row = await db.policy.findUnique({ where: { type_tenantId: { type: 'IP_RESTRICTION', tenantId } }, select: { config: true } });

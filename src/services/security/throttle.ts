@@ -64,7 +64,9 @@ const SetInput = z
   .max(RATE_LIMIT_NAMES.length * 2);
 export type SetRateLimitsInput = z.input<typeof SetInput>;
 
-type ThrottleServiceDeps = Pick<Deps, 'db' | 'config' | 'logger' | 'secrets' | 'rateLimits'>;
+type ThrottleServiceDeps = Pick<Deps, 'db' | 'config' | 'logger' | 'secrets' | 'rateLimits' | 'changes'>;
+
+const OVERRIDES_TOPIC = 'rate-limit-overrides';
 
 const normalise = (v: string) => v.trim().toLowerCase().replace(/\s+/g, '');
 
@@ -82,8 +84,11 @@ export function createThrottle(deps: ThrottleServiceDeps) {
     }
     return out;
   }
-  // One process: the overrides are read at start (reload) and after every write through here.
-  // A fleet would also need a refresh from the shared store (the multi-instance issue).
+  // Read at start (reload), then dropped after every write (on every instance, through the change
+  // feed) and at the refresh bound, and read again on next use.
+  deps.changes.watch(OVERRIDES_TOPIC, () => {
+    overrides = null;
+  });
   function current() {
     if (!overrides) {
       const loading = loadOverrides();
@@ -218,7 +223,7 @@ export function createThrottle(deps: ThrottleServiceDeps) {
         next[l.name] = { points: l.points, windowSeconds: l.windowSeconds ?? next[l.name]?.windowSeconds ?? config.rateLimits.rules[l.name].windowSeconds };
       }
       await db.policy.upsert({ where: { id: ROW_ID }, create: { id: ROW_ID, type: 'RATE_LIMITS', tenantId: null, config: next }, update: { config: next } });
-      overrides = null;
+      deps.changes.publish(OVERRIDES_TOPIC);
       return view();
     },
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { publishRevoked } from '../auth/session-check.ts';
 import { currencySchema, idSchema, metadataSchema, parseInput, timeZoneSchema, urlSchema } from '../validation.ts';
 import { ancestorsOf, descendantsOf, isWithin } from './hierarchy.ts';
 
@@ -87,7 +88,7 @@ export interface TenantTree {
 const memberMayEnterSubTenants = (m: { subTenantAccess: boolean; tenant: { subAccountAccessType: string } }) =>
   m.subTenantAccess || m.tenant.subAccountAccessType === 'alwaysOn';
 
-export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
+export function createTenantsService({ db, clock, changes }: Pick<Deps, 'db' | 'clock' | 'changes'>) {
   /** Tenants below `rootId` (a whole sub-tree), as full rows. */
   const subTree = async (rootId: string) => {
     const ids = (await descendantsOf(db, rootId)).map((d) => d.id);
@@ -147,7 +148,7 @@ export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) 
      * Audit events stay: they are the record of what happened, deletion included.
      */
     async delete(id: string) {
-      return db.$transaction(async (tx) => {
+      const deleted = await db.$transaction(async (tx) => {
         const tenant = await tx.tenant.findUnique({ where: { id }, select: { id: true, _count: { select: { children: true } } } });
         if (!tenant) fail('tenant_not_found');
         if (tenant._count.children > 0) fail('tenant_has_sub_tenants');
@@ -156,6 +157,9 @@ export function createTenantsService({ db, clock }: Pick<Deps, 'db' | 'clock'>) 
         await tx.job.deleteMany({ where: { tenantId: id } });
         return tx.tenant.delete({ where: { id } });
       });
+      // Its sessions (of any number of users) are revoked: every session-check cache drops all.
+      publishRevoked(changes);
+      return deleted;
     },
 
     /** Merges keys into the tenant's metadata in one statement (concurrent writers don't lose keys). */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { ClientInfo } from '../auth/sessions.service.ts';
 import type { Deps } from '../deps.ts';
+import { publishRevoked } from '../auth/session-check.ts';
 import type { ThrottleDeps } from '../security/throttle.ts';
 import { renderTemplate, resetPasswordLink } from '../mail/templates.ts';
 import { assertPasswordAllowedFor } from '../policies/password-policies.service.ts';
@@ -23,7 +24,7 @@ const RequestResetInput = z.object({
 const TokenInput = z.object({ userId: idSchema, token: tokenSchema });
 const ResetInput = TokenInput.extend({ password: passwordSchema });
 
-type PasswordResetDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks'> & ThrottleDeps;
+type PasswordResetDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'secrets' | 'mailer' | 'logger' | 'config' | 'tasks' | 'changes'> & ThrottleDeps;
 
 export function createPasswordResetService(deps: PasswordResetDeps) {
   const { db, hasher, clock, config } = deps;
@@ -99,6 +100,7 @@ export function createPasswordResetService(deps: PasswordResetDeps) {
         const revoked = await tx.session.updateMany({ where: { userId: input.userId, revokedAt: null }, data: { revokedAt: now, revokedReason: 'password_reset' } });
         return revoked.count;
       });
+      publishRevoked(deps.changes, { userId: input.userId });
       return { userId: input.userId, revokedSessions };
     },
   };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { publishRevoked } from '../auth/session-check.ts';
 import { MAX_HISTORY_SIZE, assertPasswordAllowedFor, historySizeFor, recordFailedPassword } from '../policies/password-policies.service.ts';
 import { idSchema, parseInput, passwordSchema } from '../validation.ts';
 import { refuseLockedAccount } from '../auth/locked-account.ts';
@@ -61,7 +62,7 @@ export async function writePasswordIn(tx: Tx, userId: string, currentHash: strin
   return true;
 }
 
-type PasswordsDeps = Pick<Deps, 'db' | 'hasher' | 'clock'>;
+type PasswordsDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'changes'>;
 
 export function createPasswordsService(deps: PasswordsDeps) {
   const { db, hasher, clock } = deps;
@@ -107,6 +108,7 @@ export function createPasswordsService(deps: PasswordsDeps) {
         });
         return revoked.count;
       });
+      publishRevoked(deps.changes, { userId });
       return { changed: true, revokedSessions };
     },
 

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { publishRevoked } from '../auth/session-check.ts';
 import { assertGrantable, type ManagementActor } from '../roles/actor.ts';
 import { ancestorsOf, descendantsOf } from '../tenants/hierarchy.ts';
 import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, urlSchema } from '../validation.ts';
@@ -85,7 +86,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 const roleSelect = { include: { permissions: { select: { permission: { select: { id: true } } } } } } as const;
 
-type SubTenantUsersDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'mailer' | 'logger' | 'config'> & { invitations: Pick<InvitationsService, 'issueIn' | 'mail'> };
+type SubTenantUsersDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'mailer' | 'logger' | 'config' | 'changes'> & { invitations: Pick<InvitationsService, 'issueIn' | 'mail'> };
 
 export function createSubTenantUsersService(deps: SubTenantUsersDeps) {
   const { db, clock, invitations } = deps;
@@ -241,7 +242,7 @@ export function createSubTenantUsersService(deps: SubTenantUsersDeps) {
     async removeUser(actor: ManagementActor, raw: RemoveUserFromSubTenantsInput) {
       const input = parseInput(RemoveInput, raw);
       const tenantIds = input.subTenants.map((t) => t.tenantId);
-      return db.$transaction(async (tx) => {
+      const done = await db.$transaction(async (tx) => {
         await assertTargets(tx, actor, tenantIds);
         for (const tenantId of tenantIds) {
           await requireMembership(tx, input.userId, tenantId);
@@ -251,6 +252,8 @@ export function createSubTenantUsersService(deps: SubTenantUsersDeps) {
         }
         return { userId: input.userId, tenantIds };
       });
+      publishRevoked(deps.changes, { userId: input.userId });
+      return done;
     },
 
     addRoles: (actor: ManagementActor, userId: string, raw: TenantRolesInput) => changeRoles(actor, userId, raw, 'add'),

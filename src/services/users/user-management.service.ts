@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
+import { publishRevoked } from '../auth/session-check.ts';
 import { upsertPolicyRow, vendorPolicyRowId } from '../policies/policy-rows.ts';
 import { resolveRoleIds } from '../roles/authorization.service.ts';
 import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, phoneSchema, urlSchema } from '../validation.ts';
@@ -85,7 +86,7 @@ const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownR
 /** Frontegg's per-tenant user status. */
 export type TenantUserStatus = 'PendingInvitation' | 'PendingLogin' | 'Activated' | 'NotActivated';
 
-type ManagementDeps = Pick<Deps, 'db' | 'clock'>;
+type ManagementDeps = Pick<Deps, 'db' | 'clock' | 'changes'>;
 
 /**
  * Ends the user's membership of `tenantId` inside the caller's transaction: its roles, the user's
@@ -253,7 +254,7 @@ export function createUserManagementService(deps: ManagementDeps) {
      * sessions there). Without (vendor): deletes the user and everything that cascades.
      */
     async remove(rawUserId: string, scope: string | null) {
-      return db.$transaction(async (tx) => {
+      const done = await db.$transaction(async (tx) => {
         const user = await requireUser(tx, rawUserId, scope);
         if (!scope) {
           await tx.user.delete({ where: { id: user.id } });
@@ -262,6 +263,8 @@ export function createUserManagementService(deps: ManagementDeps) {
         await leaveTenantIn(tx, clock, user, scope);
         return { userId: user.id };
       });
+      publishRevoked(deps.changes, { userId: done.userId });
+      return done;
     },
 
     /** Locks the account now (the same lock the lockout policy sets); login is refused until unlocked. */
@@ -361,7 +364,7 @@ export function createUserManagementService(deps: ManagementDeps) {
      * switch to the tenant (auth.service usableTenantIds); its sessions there end now.
      */
     async setDisabled(rawUserId: string, rawTenantId: string, disabled: boolean) {
-      return db.$transaction(async (tx) => {
+      const done = await db.$transaction(async (tx) => {
         const m = await requireMembership(tx, rawUserId, rawTenantId);
         await tx.userTenant.update({ where: { id: m.id }, data: { disabled } });
         if (disabled) {
@@ -372,6 +375,8 @@ export function createUserManagementService(deps: ManagementDeps) {
         }
         return { userId: m.userId, tenantId: m.tenantId };
       });
+      if (disabled) publishRevoked(deps.changes, { userId: done.userId });
+      return done;
     },
 
     temporaryUsersConfig,
