@@ -97,6 +97,10 @@ const EnvSchema = z.object({
   /** `off` disables every abuse limit (load tests); each limit is GATEHOUSE_RATE_LIMIT_<NAME>. */
   GATEHOUSE_RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   ...rateLimitEnv,
+  /** GET /metrics (Prometheus text). */
+  GATEHOUSE_METRICS: z.enum(['on', 'off']).default('on'),
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  GATEHOUSE_METRICS_TOKEN: z.string().min(16).max(512).optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -152,6 +156,8 @@ export interface Config {
   /** See GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN and services/auth/signup-enumeration.ts. */
   signUpImmediateLogin: boolean;
   rateLimits: { enabled: boolean; store: RateLimitStoreOptions; rules: Record<RateLimitName, LimitRule> };
+  /** GET /metrics: served when enabled; a bearer token is required when `token` is set. */
+  metrics: { enabled: boolean; token: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -215,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       store: { kind: 'memory' },
       rules: Object.fromEntries(RATE_LIMIT_NAMES.map((n) => [n, e[`GATEHOUSE_RATE_LIMIT_${n}`]])) as Record<RateLimitName, LimitRule>,
     },
+    metrics: { enabled: e.GATEHOUSE_METRICS === 'on', token: e.GATEHOUSE_METRICS_TOKEN ?? null },
   };
 }
 

@@ -47,6 +47,7 @@ import { createPasswordRotationService } from './policies/password-rotation.serv
 import { createCaptchaPolicyService } from './policies/captcha-policy.service.ts';
 import { createDelegationService } from './vendor/delegation.service.ts';
 import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
+import { auditServices } from './security/audited-services.ts';
 
 export function createServices(base: Deps) {
   // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
@@ -57,7 +58,8 @@ export function createServices(base: Deps) {
   const restrictions = createRestrictionsService(deps);
   const auth = createAuthService({ ...deps, sessions, tokens, ipRestrictions: restrictions.ipGuard });
   const mfa = createMfaService(deps);
-  return {
+  // Login, MFA, refresh, password and token entry points log one security event each (audited-services.ts).
+  return auditServices(deps, {
     auth,
     passwordReset: createPasswordResetService(deps),
     activation: createActivationService({ ...deps, startSession: auth.startSessionFor }),
@@ -107,7 +109,7 @@ export function createServices(base: Deps) {
     captchaPolicy: createCaptchaPolicyService(deps),
     delegation: createDelegationService(deps),
     throttle,
-  };
+  });
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -13,7 +13,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { CaptchaVerifier } from '../../src/platform/captcha.ts';
 import type { TaskQueue } from '../../src/platform/task-queue.ts';
 import { ManualClock, type Clock } from '../../src/platform/clock.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { createLogger, type Logger } from '../../src/platform/logger.ts';
 
 export const VENDOR = { clientId: 'test-vendor-client-id', secret: 'test-vendor-secret-0123456789' };
 export const BASE = 'http://gatehouse.test';
@@ -71,7 +71,10 @@ async function freshPostgresDatabase(base: string): Promise<{ url: string; drop:
   };
 }
 
-export async function startGatehouse(env: Record<string, string> = {}, o: { clock?: Clock; captcha?: CaptchaVerifier; tasks?: TaskQueue } = {}): Promise<TestGatehouse> {
+export async function startGatehouse(
+  env: Record<string, string> = {},
+  o: { clock?: Clock; captcha?: CaptchaVerifier; tasks?: TaskQueue; logger?: Logger } = {},
+): Promise<TestGatehouse> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
   let databaseUrl = 'pglite:memory';
   let drop = async () => {};
@@ -112,7 +115,7 @@ export async function startGatehouse(env: Record<string, string> = {}, o: { cloc
     clock,
     captcha: o.captcha,
     tasks: o.tasks,
-    logger: createLogger('silent'),
+    logger: o.logger ?? createLogger('silent'),
     database: { onQuery: (q) => queries.push(q) },
   });
   const cookieName = `fe_refresh_${VENDOR.clientId.replace(/-/g, '')}`;

@@ -27,7 +27,7 @@ export interface UserJob<U, E> {
   done: string;
 }
 
-export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'clock' | 'logger'>, job: UserJob<U, E>): Promise<void> {
+export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'clock' | 'logger'> & Partial<Pick<Deps, 'metrics'>>, job: UserJob<U, E>): Promise<void> {
   const { db, clock, logger } = deps;
   const { jobId, users } = job;
   const json = (r: UserJobResult<E>) => r as unknown as Prisma.InputJsonObject;
@@ -50,6 +50,7 @@ export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'clock' | 'logger
         }
       }
       result.processed++;
+      deps.metrics?.jobUserProcessed(job.label);
       await db.job.update({ where: { id: jobId }, data: { result: json(result) } });
     }
     const interrupted = result.processed < result.total;
