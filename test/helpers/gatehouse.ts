@@ -12,6 +12,7 @@ import { createGatehouse, type Gatehouse } from '../../src/bootstrap.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { CaptchaVerifier } from '../../src/platform/captcha.ts';
 import type { TaskQueue } from '../../src/platform/task-queue.ts';
+import type { ReadinessCheck } from '../../src/platform/readiness.ts';
 import { ManualClock, type Clock } from '../../src/platform/clock.ts';
 import { createLogger, type Logger } from '../../src/platform/logger.ts';
 
@@ -73,7 +74,7 @@ async function freshPostgresDatabase(base: string): Promise<{ url: string; drop:
 
 export async function startGatehouse(
   env: Record<string, string> = {},
-  o: { clock?: Clock; captcha?: CaptchaVerifier; tasks?: TaskQueue; logger?: Logger } = {},
+  o: { clock?: Clock; captcha?: CaptchaVerifier; tasks?: TaskQueue; logger?: Logger; readiness?: ReadinessCheck[] } = {},
 ): Promise<TestGatehouse> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gatehouse-test-'));
   let databaseUrl = 'pglite:memory';
@@ -116,6 +117,7 @@ export async function startGatehouse(
     captcha: o.captcha,
     tasks: o.tasks,
     logger: o.logger ?? createLogger('silent'),
+    readiness: o.readiness,
     database: { onQuery: (q) => queries.push(q) },
   });
   const cookieName = `fe_refresh_${VENDOR.clientId.replace(/-/g, '')}`;
