@@ -128,7 +128,13 @@ describe('security events', () => {
     ]);
   });
 
-  it('never writes a secret, and logs no 4xx at error level', () => {
+  it('never writes a secret, and logs no 4xx at error level', async () => {
+    // Client errors of every kind: malformed JSON, an invalid query, a bad REST body, no route.
+    const post = (p: string, body: string) => t.app.fetch(new Request(`http://gatehouse.test${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }));
+    expect((await post('/graphql', '{not json')).status).toBe(400);
+    expect((await post('/graphql', JSON.stringify({ query: '{ nope }' }))).status).toBeGreaterThanOrEqual(200);
+    expect((await post(A, '{"email": 12}')).status).toBe(400);
+    expect((await post('/identity/resources/nowhere', '{}')).status).toBe(404);
     expect(secrets.length).toBeGreaterThan(10);
     const text = lines.map((l) => JSON.stringify(l)).join('\n');
     for (const s of secrets) expect(text, 'a secret reached the log').not.toContain(s);
