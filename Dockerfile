@@ -6,11 +6,14 @@
 #   docker run -p 3000:3000 -v gatehouse-data:/data gatehouse            # embedded PGlite in /data
 #   docker run -p 3000:3000 -e DATABASE_URL=postgresql://… gatehouse     # PostgreSQL
 #
-# See docker-compose.yml for Gatehouse with PostgreSQL 15. Configuration is environment only
+# See docker-compose.yml for two Gatehouse instances on one PostgreSQL 15 and one Redis. Configuration is environment only
 # (src/config.ts); DATA_DIR=/data holds the installation secret (unless GATEHOUSE_SECRET is set)
 # and the PGlite database (unless DATABASE_URL is set). Migrations are applied at start-up.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 (Active LTS). Node 20 is end-of-life; the code also runs on Node 20.19+ and 22
+# (test/ops/node-versions.test.ts boots it on 22 and 24; the rest of the suite runs on the CI
+# machine's Node). Build with --build-arg NODE_IMAGE=node:22-bookworm-slim for Node 22.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- dependencies -------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps

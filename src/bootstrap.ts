@@ -11,6 +11,8 @@ import { createDatabase, type Database, type DatabaseOptions } from './platform/
 import { resolveInstallationSecret } from './platform/installation-secret.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { createMailer, type Mailer } from './platform/mail.ts';
+import { createMetrics, disabledMetrics, type MetricsEndpoint } from './platform/metrics.ts';
+import type { ReadinessCheck } from './platform/readiness.ts';
 import { createPasswordHasher } from './platform/password.ts';
 import { createRateLimitStore, type RateLimitStore } from './platform/rate-limit.ts';
 import { createRedis, type RedisConnections } from './platform/redis.ts';
@@ -52,6 +54,11 @@ export interface BootstrapOptions {
   tasks?: TaskQueue;
   /** Replaces the rate-limit counters built from config. */
   rateLimits?: RateLimitStore;
+  /**
+   * More readiness checks for /health/ready (e.g. `{ name: 'redis', check }` once a Redis client
+   * exists). Without a check named 'redis' readiness reports `redis: 'not_configured'`.
+   */
+  readiness?: ReadinessCheck[];
 }
 
 export async function createGatehouse(config: Config, o: BootstrapOptions = {}): Promise<Gatehouse> {
@@ -70,6 +77,8 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
   const changes = createChangeFeed({ refreshSeconds: config.cacheRefreshSeconds, logger, redis });
   try {
     const db = database.prisma;
+    // One registry per instance (tests boot several in one process).
+    const metrics: MetricsEndpoint | null = config.metrics.enabled ? createMetrics({ database: { kind: database.kind, pool: () => database.poolStats() } }) : null;
     const keys = { current: await ensureSigningKeys({ db, secrets, logger }, config.signingAlgorithm) };
     const vendor = await ensureVendor({ db, secrets, config });
     await db.$transaction((tx) => seedDefaultAuthorization(tx));
@@ -103,6 +112,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
         ),
       vendor: { clientId: vendor.clientId },
       tasks: o.tasks ?? createInProcessTaskQueue(logger),
+      metrics: metrics ?? disabledMetrics,
     };
     await deps.mailer.reload?.();
     const services = createServices(deps);
@@ -122,7 +132,21 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
         maxAge: config.refreshTokenTtl,
       },
     });
-    const app = createApp({ config, yoga, keys, logger, health: () => database.ping() });
+    const readiness: ReadinessCheck[] = [
+      { name: 'database', check: () => database.ping() },
+      {
+        name: 'migrations',
+        check: async () => {
+          const m = await database.migrationStatus();
+          const ok = m.pending.length === 0 && m.failed.length === 0;
+          return { ok, status: ok ? 'up' : m.failed.length ? 'failed' : 'pending', detail: { applied: m.applied, pending: m.pending, failed: m.failed } };
+        },
+      },
+      ...(o.readiness ?? []),
+    ];
+    if (redis && !readiness.some((c) => c.name === 'redis')) readiness.push({ name: 'redis', check: () => redis.ping() });
+    if (!readiness.some((c) => c.name === 'redis')) readiness.push({ name: 'redis', check: () => 'not_configured' });
+    const app = createApp({ config, yoga, keys, logger, readiness, metrics });
     // Jobs queued before a restart, or left by an instance that died, are picked up from here on.
     services.jobs.start();
     // close() first lets background jobs stop after their current user and hand their leases back

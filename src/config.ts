@@ -111,6 +111,10 @@ const EnvSchema = z.object({
   /** Staleness bound of every per-process cache when no change notification arrives. */
   GATEHOUSE_CACHE_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   ...rateLimitEnv,
+  /** GET /metrics (Prometheus text). */
+  GATEHOUSE_METRICS: z.enum(['on', 'off']).default('on'),
+  /** When set, /metrics requires `Authorization: Bearer <token>`. */
+  GATEHOUSE_METRICS_TOKEN: z.string().min(16).max(512).optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -166,6 +170,8 @@ export interface Config {
   /** See GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN and services/auth/signup-enumeration.ts. */
   signUpImmediateLogin: boolean;
   rateLimits: { enabled: boolean; store: { kind: RateLimitStoreKind }; rules: Record<RateLimitName, LimitRule> };
+  /** GET /metrics: served when enabled; a bearer token is required when `token` is set. */
+  metrics: { enabled: boolean; token: string | null };
   /** See services/jobs/job-worker.ts. */
   jobs: { leaseSeconds: number; pollSeconds: number; concurrency: number; maxQueued: number };
   /** Shared counters and the change feed's pub/sub (src/platform/redis.ts); url null: in-process. */
@@ -243,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     redis: { url: e.REDIS_URL ?? null, keyPrefix: e.GATEHOUSE_REDIS_PREFIX },
     cacheRefreshSeconds: e.GATEHOUSE_CACHE_REFRESH_SECONDS,
+    metrics: { enabled: e.GATEHOUSE_METRICS === 'on', token: e.GATEHOUSE_METRICS_TOKEN ?? null },
   };
 }
 

@@ -10,6 +10,7 @@ import { clientGraphQLError } from './client-errors.ts';
 import { createContext, type ContextDeps } from './context.ts';
 import { graphiqlPolicy, renderGraphiQLPage } from './graphiql.ts';
 import { useInputGuard } from './input-guard.ts';
+import { useOperationLabel } from './operation-label.ts';
 import { schema } from './schema.ts';
 
 export interface YogaDeps extends ContextDeps {
@@ -117,6 +118,7 @@ export function createGraphQLHandler(deps: YogaDeps) {
       useGraphiQLPolicy(),
       ...(deps.introspection ? [] : [useNoIntrospection()]),
       useInputGuard(),
+      useOperationLabel(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
         costLimit: { maxCost: 5000, ignoreIntrospection: true },

@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { applyMigrations, type SqlRunner } from './migrate.ts';
+import { applyMigrations, migrationStatus, type MigrationStatus, type SqlRunner } from './migrate.ts';
+import type { PoolStats } from './metrics.ts';
 import { maintainTables, scheduleMaintenance, type MaintenanceResult } from './pglite-maintenance.ts';
 import { withPreparedStatements } from './pglite-prepared.ts';
 
@@ -19,8 +20,12 @@ export interface Database {
   prisma: PrismaClient;
   kind: 'postgres' | 'pglite';
   appliedMigrations: string[];
-  /** Cheap liveness probe for /health. */
+  /** Cheap probe (readiness): one `SELECT 1`. */
   ping(): Promise<boolean>;
+  /** Migrations on disk against those recorded as applied (readiness). */
+  migrationStatus(): Promise<MigrationStatus>;
+  /** Connection counts for /metrics; PGlite is one in-process connection. */
+  poolStats(): PoolStats | null;
   /** PGlite: one vacuum/analyze pass now (see pglite-maintenance.ts); PostgreSQL has autovacuum and does nothing. */
   maintain(): Promise<MaintenanceResult>;
   close(): Promise<void>;
@@ -47,6 +52,11 @@ function withQueryLog(prisma: PrismaClient, onQuery?: (sql: string) => void): Pr
   return prisma;
 }
 
+/** Read-only SQL through Prisma (readiness checks; never used for writes). */
+function prismaRunner(prisma: PrismaClient): Pick<SqlRunner, 'query'> {
+  return { query: <T,>(sql: string, params: unknown[] = []) => prisma.$queryRawUnsafe<T[]>(sql, ...params) };
+}
+
 export async function createDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
   const { migrate = true, onQuery } = options;
   const log = onQuery ? [{ level: 'query' as const, emit: 'event' as const }] : [];
@@ -65,15 +75,24 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
         await client.end();
       }
     }
-    const adapter = new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 });
+    // Our own pool (the adapter's would be out of reach), so /metrics can read its counts.
+    const max = options.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: url, max });
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     const prisma = withQueryLog(new PrismaClient({ adapter, log }), onQuery);
     return {
       prisma,
       kind: 'postgres',
       appliedMigrations,
       ping: () => prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      migrationStatus: () => migrationStatus(prismaRunner(prisma)),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max }),
       maintain: async () => ({ vacuumed: [], analyzed: [] }),
-      close: () => prisma.$disconnect(),
+      close: async () => {
+        await prisma.$disconnect();
+        // disposeExternalPool ends it when the adapter connected; a client that never ran a query did not.
+        if (!pool.ended) await pool.end().catch(() => undefined);
+      },
     };
   }
   if (url.startsWith('pglite:')) {
@@ -105,6 +124,9 @@ export async function createDatabase(url: string, options: DatabaseOptions = {})
       kind: 'pglite',
       appliedMigrations,
       ping: () => prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+      migrationStatus: () => migrationStatus(prismaRunner(prisma)),
+      // One in-process connection, serialised: "waiting" is not observable from outside PGlite.
+      poolStats: () => ({ total: 1, idle: 1, waiting: 0, max: 1 }),
       maintain: () => maintainTables(client),
       close: async () => {
         await stopMaintenance();

@@ -36,12 +36,42 @@ interface AppliedRow {
   rolled_back_at: Date | null;
 }
 
-export async function applyMigrations(db: SqlRunner, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
-  const names = fs
+const migrationsOnDisk = (migrationsDir: string) =>
+  fs
     .readdirSync(migrationsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => d.name)
     .sort();
+
+export interface MigrationStatus {
+  /** How many migrations on disk are recorded as applied. */
+  applied: number;
+  /** On disk, not applied (an instance older than the code, or a failed start). */
+  pending: string[];
+  /** Recorded as failed (started, never finished nor rolled back). */
+  failed: string[];
+}
+
+/**
+ * Readiness: the migrations on disk against `_prisma_migrations`. Read-only and lock-free (a
+ * concurrent start applying migrations shows as pending until it commits). Applied migrations
+ * that are not on disk (a newer instance migrated first) do not make this one unready.
+ */
+export async function migrationStatus(db: Pick<SqlRunner, 'query'>, migrationsDir = MIGRATIONS_DIR): Promise<MigrationStatus> {
+  const names = migrationsOnDisk(migrationsDir);
+  const table = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  if (!table[0]?.present) return { applied: 0, pending: names, failed: [] };
+  const rows = await db.query<AppliedRow>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
+  const done = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
+  return {
+    applied: names.filter((n) => done.has(n)).length,
+    pending: names.filter((n) => !done.has(n)),
+    failed: rows.filter((r) => !r.finished_at && !r.rolled_back_at).map((r) => r.migration_name),
+  };
+}
+
+export async function applyMigrations(db: SqlRunner, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  const names = migrationsOnDisk(migrationsDir);
   await db.query('SELECT pg_advisory_lock($1)', [LOCK_ID]);
   try {
     await db.exec(DDL);

@@ -9,6 +9,8 @@ interface Endpoint {
   route: RouteDefinition;
   /** The route's parameter names, in path order. */
   names: string[];
+  /** The full path as declared, with its prefix ("/frontegg/identity/resources/users/v1/{id}"): the metrics label. */
+  template: string;
 }
 
 interface Node {
@@ -21,7 +23,7 @@ const newNode = (): Node => ({ literal: new Map(), param: null, routes: new Map(
 const split = (path: string) => path.split('/').filter(Boolean);
 
 export type Match =
-  | { kind: 'route'; route: RouteDefinition; params: Record<string, string> }
+  | { kind: 'route'; route: RouteDefinition; params: Record<string, string>; template: string }
   | { kind: 'method_not_allowed'; allow: HttpMethod[] }
   | { kind: 'not_found' };
 
@@ -49,7 +51,7 @@ export class Router {
       }
     }
     if (node.routes.has(route.method)) throw new Error(`duplicate route ${route.method} ${path}`);
-    node.routes.set(route.method, { route, names });
+    node.routes.set(route.method, { route, names, template: path });
   }
 
   match(method: string, pathname: string): Match {
@@ -65,7 +67,7 @@ export class Router {
         const endpoint = node.routes.get(method as HttpMethod);
         if (endpoint) {
           const params = Object.fromEntries(endpoint.names.map((name, k) => [name, values[k]!]));
-          return { kind: 'route', route: endpoint.route, params };
+          return { kind: 'route', route: endpoint.route, params, template: endpoint.template };
         }
         if (node.routes.size && !allow) allow = [...node.routes.keys()];
         return null;

@@ -8,6 +8,7 @@ import type { PrismaClient } from '../platform/db.ts';
 import type { KeySet } from '../platform/jwt.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Mailer } from '../platform/mail.ts';
+import type { Metrics } from '../platform/metrics.ts';
 import type { PasswordHasher } from '../platform/password.ts';
 import type { RateLimitStore } from '../platform/rate-limit.ts';
 import type { SmsSender } from '../platform/sms.ts';
@@ -39,4 +40,6 @@ export interface Deps {
   vendor: { clientId: string };
   /** Work that runs after the answer (mail whose sending must not show in the response time). */
   tasks: TaskQueue;
+  /** Counters for /metrics (a no-op when GATEHOUSE_METRICS=off); record through security-events.ts where it is an event. */
+  metrics: Metrics;
 }

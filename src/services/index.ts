@@ -49,6 +49,7 @@ import { createDelegationService } from './vendor/delegation.service.ts';
 import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
 import { createJobWorker } from './jobs/job-worker.ts';
 import { createSigningKeysService } from './keys/signing-keys.service.ts';
+import { auditServices } from './security/audited-services.ts';
 
 export function createServices(base: Deps) {
   // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
@@ -61,7 +62,8 @@ export function createServices(base: Deps) {
   const mfa = createMfaService(deps);
   // Durable background jobs (bulk invites, migrations register their kinds); bootstrap starts it.
   const jobs = createJobWorker(deps);
-  return {
+  // Login, MFA, refresh, password and token entry points log one security event each (audited-services.ts).
+  return auditServices(deps, {
     jobs,
     auth,
     passwordReset: createPasswordResetService(deps),
@@ -113,7 +115,7 @@ export function createServices(base: Deps) {
     delegation: createDelegationService(deps),
     signingKeys: createSigningKeysService(deps),
     throttle,
-  };
+  });
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -12,8 +12,9 @@ import { createGatehouse, type Gatehouse } from '../../src/bootstrap.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { CaptchaVerifier } from '../../src/platform/captcha.ts';
 import type { TaskQueue } from '../../src/platform/task-queue.ts';
+import type { ReadinessCheck } from '../../src/platform/readiness.ts';
 import { ManualClock, type Clock } from '../../src/platform/clock.ts';
-import { createLogger } from '../../src/platform/logger.ts';
+import { createLogger, type Logger } from '../../src/platform/logger.ts';
 
 export const VENDOR = { clientId: 'test-vendor-client-id', secret: 'test-vendor-secret-0123456789' };
 export const BASE = 'http://gatehouse.test';
@@ -82,6 +83,8 @@ export interface StartOptions {
    * when this instance closes; the instance that created it drops it.
    */
   databaseUrl?: string;
+  logger?: Logger;
+  readiness?: ReadinessCheck[];
 }
 
 export async function startGatehouse(env: Record<string, string> = {}, o: StartOptions = {}): Promise<TestGatehouse> {
@@ -131,7 +134,8 @@ export async function startGatehouse(env: Record<string, string> = {}, o: StartO
     clock,
     captcha: o.captcha,
     tasks: o.tasks,
-    logger: createLogger('silent'),
+    logger: o.logger ?? createLogger('silent'),
+    readiness: o.readiness,
     database: { onQuery: (q) => queries.push(q) },
   });
   const cookieName = `fe_refresh_${VENDOR.clientId.replace(/-/g, '')}`;

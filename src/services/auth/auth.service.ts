@@ -29,6 +29,7 @@ import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
 import type { IpRestrictionGuard } from '../policies/restrictions.service.ts';
 import type { ThrottleDeps } from '../security/throttle.ts';
+import { securityEvent } from '../security/security-events.ts';
 
 export type Principal =
   | { kind: 'anonymous' }
@@ -109,7 +110,7 @@ const UsernameSignUpInput = SignUpInput.extend({ username: frontEggUsernameSchem
 
 const VerifyPasswordInput = z.object({ email: emailSchema, password: passwordSchema });
 
-type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha' | 'tasks'> & ThrottleDeps & {
+type AuthDeps = Pick<Deps, 'db' | 'hasher' | 'clock' | 'keys' | 'config' | 'vendor' | 'secrets' | 'mailer' | 'logger' | 'captcha' | 'tasks' | 'metrics'> & ThrottleDeps & {
   sessions: SessionStore;
   tokens: TokenIssuer;
   /** IP restrictions of the tenant a session starts or refreshes into (in-process cache: no statement). */
@@ -272,7 +273,10 @@ export function createAuthService(deps: AuthDeps) {
       // Known or not, the same atomic count-and-maybe-lock statement runs (0 rows for unknown users).
       const counted = await recordFailedPassword(db, where, clock.now());
       // Unlocked when read, locked now: this attempt locked it, so the owner gets an unlock link.
-      if (found && !found.user.lockedAt && counted?.lockedAt) await sendUnlockEmail(deps, found.user);
+      if (found && !found.user.lockedAt && counted?.lockedAt) {
+        securityEvent(deps, 'account.locked', { userId: found.user.id, reason: 'failed_password_attempts' });
+        await sendUnlockEmail(deps, found.user);
+      }
       fail('auth_invalid_credentials');
     }
     return found;

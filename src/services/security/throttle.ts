@@ -25,6 +25,7 @@ import type { SmsSender } from '../../platform/sms.ts';
 import type { Deps } from '../deps.ts';
 import { vendorPolicyRowId } from '../policies/policy-rows.ts';
 import { parseInput } from '../validation.ts';
+import { securityEvent } from './security-events.ts';
 
 /** What a credential check is: picks the per-account limit (all share the per-IP failure budget). */
 export type AttemptKind = 'login' | 'mfa' | 'code' | 'secret';
@@ -64,7 +65,7 @@ const SetInput = z
   .max(RATE_LIMIT_NAMES.length * 2);
 export type SetRateLimitsInput = z.input<typeof SetInput>;
 
-type ThrottleServiceDeps = Pick<Deps, 'db' | 'config' | 'logger' | 'secrets' | 'rateLimits' | 'changes'>;
+type ThrottleServiceDeps = Pick<Deps, 'db' | 'config' | 'logger' | 'secrets' | 'rateLimits' | 'changes' | 'metrics'>;
 
 const OVERRIDES_TOPIC = 'rate-limit-overrides';
 
@@ -113,7 +114,10 @@ export function createThrottle(deps: ThrottleServiceDeps) {
     const refused = decisions.filter((x) => !x.d.allowed);
     if (refused.length) {
       const wait = Math.max(...refused.map((x) => (x.d.allowed ? 0 : x.d.retryAfterSeconds)));
-      logger.info({ limits: refused.map((x) => x.name) }, 'rate limit reached');
+      for (const x of refused) {
+        securityEvent(deps, 'rate_limit.hit', { limit: x.name });
+        deps.metrics.rateLimitHit(x.name);
+      }
       failRateLimited(wait);
     }
   }

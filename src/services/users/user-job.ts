@@ -46,7 +46,7 @@ export interface UserJobSpec<U, E> {
 const json = <E>(r: UserJobResult<E>) => r as unknown as Prisma.InputJsonObject;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'logger'>, lease: JobLease, users: U[] | null, spec: UserJobSpec<U, E>): Promise<void> {
+export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'logger'> & Partial<Pick<Deps, 'metrics'>>, lease: JobLease, users: U[] | null, spec: UserJobSpec<U, E>): Promise<void> {
   const { db, logger } = deps;
   const jobId = lease.id;
   if (!users) {
@@ -96,6 +96,7 @@ export async function runUserJob<U, E>(deps: Pick<Deps, 'db' | 'logger'>, lease:
       }
     }
     result.processed++;
+    deps.metrics?.jobUserProcessed(spec.label);
     sinceCheckpoint++;
     if (sinceCheckpoint >= CHECKPOINT_USERS || Date.now() - lastCheckpoint >= CHECKPOINT_MS) {
       if (!(await lease.checkpoint(json(result)))) return;
