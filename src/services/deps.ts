@@ -20,7 +20,15 @@ export interface Deps {
   hasher: PasswordHasher;
   secrets: SecretBox;
   /** Replaced on key rotation (here or on another instance); read it at use, never capture it. */
-  keys: { current: KeySet };
+  keys: {
+    current: KeySet;
+    /**
+     * Called when a token names a kid this instance does not know (another instance may have
+     * rotated before the notification arrived): reloads the keys, at most once per few seconds;
+     * true when the kid may now be known. Set by the signing-keys service.
+     */
+    refreshForUnknownKid?: () => Promise<boolean>;
+  };
   /**
    * Tells every instance that something cached changed, and drops caches at the refresh bound
    * (platform/change-feed.ts lists every per-process cache). Services never see Redis itself.

@@ -136,3 +136,38 @@ describe('without Redis: the refresh bound', () => {
     expect((await a.rest('GET', ME, { token: (await signUp(b)).accessToken })).status).toBe(200);
   });
 });
+
+describe('without Redis, before the refresh bound: an unknown kid', () => {
+  let a: TestGatehouse;
+  let b: TestGatehouse;
+  beforeAll(async () => {
+    // An hour: neither a push nor the timer can tell B about A's new key during this test.
+    const env = { ...SECRET, GATEHOUSE_CACHE_REFRESH_SECONDS: '3600' };
+    a = await startGatehouse(env);
+    b = await startGatehouse(env, { databaseUrl: a.config.databaseUrl });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('makes B reload its keys once, so a token signed with a key A just created is accepted at once', async () => {
+    const oldKid = b.deps.keys.current.signingKey.kid;
+    const kid = (await a.gql(ROTATE, {}, { token: await a.vendorToken() })).data.rotateSigningKey.kid as string;
+    const onA = await signUp(a);
+    expect(kidOf(onA.accessToken)).toBe(kid);
+    expect(b.deps.keys.current.signingKey.kid).toBe(oldKid);
+    expect((await b.rest('GET', ME, { token: onA.accessToken })).status).toBe(200);
+    expect(b.deps.keys.current.signingKey.kid).toBe(kid);
+  });
+
+  it('reloads at most once per few seconds for made-up kids (no query per forged token)', async () => {
+    const token = (await signUp(b)).accessToken;
+    const [h, p, s] = token.split('.');
+    const header = JSON.parse(Buffer.from(h!, 'base64url').toString());
+    const forged = (n: number) => `${Buffer.from(JSON.stringify({ ...header, kid: `made-up-${n}` })).toString('base64url')}.${p}.${s}`;
+    b.queries.length = 0;
+    for (let i = 0; i < 5; i++) expect((await b.rest('GET', ME, { token: forged(i) })).status).toBe(401);
+    expect(b.queries.filter((q) => q.includes('"SigningKey"')).length).toBeLessThanOrEqual(1);
+  });
+});

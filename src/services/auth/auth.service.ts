@@ -449,11 +449,18 @@ export function createAuthService(deps: AuthDeps) {
     async authenticateBearer(token: string | null): Promise<Principal> {
       if (!token) return { kind: 'anonymous' };
       try {
-        const claims = await keys.current.verify<{ tenantId?: unknown; tenantIds?: unknown; sid?: unknown; roles?: unknown; permissions?: unknown }>(token, {
-          issuer: config.issuer,
-          audience: vendor.clientId,
-          types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES, ...ACCESS_TOKEN_TYPES],
-          now: clock.now(),
+        type Claims = { tenantId?: unknown; tenantIds?: unknown; sid?: unknown; roles?: unknown; permissions?: unknown };
+        const verify = () =>
+          keys.current.verify<Claims>(token, {
+            issuer: config.issuer,
+            audience: vendor.clientId,
+            types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES, ...ACCESS_TOKEN_TYPES],
+            now: clock.now(),
+          });
+        const claims = await verify().catch(async (error: unknown) => {
+          // A key another instance just created: reload once (bounded) and try again.
+          if (error instanceof JwtInvalidTokenError && error.reason === 'unknown key' && (await keys.refreshForUnknownKid?.())) return verify();
+          throw error;
         });
         if (claims.type === VENDOR_TOKEN_TYPE) return { kind: 'vendor', clientId: claims.sub };
         if ((API_TOKEN_TYPES as readonly string[]).includes(claims.type)) return apiTokenPrincipal(claims) ?? fail('auth_token_invalid');

@@ -95,6 +95,9 @@ type KeysServiceDeps = Pick<Deps, 'db' | 'secrets' | 'logger' | 'clock' | 'confi
  * List, rotate and retire (vendor only, through GraphQL), and keeping `deps.keys.current` in step
  * with the database on every instance. Private keys never leave: views carry no key material.
  */
+/** How often a token with an unknown kid may make this instance reload its keys. */
+const UNKNOWN_KID_RELOAD_MS = 5_000;
+
 export function createSigningKeysService(deps: KeysServiceDeps) {
   const { db, secrets, logger, clock, config, keys, changes } = deps;
   const algorithm = config.signingAlgorithm;
@@ -137,6 +140,18 @@ export function createSigningKeysService(deps: KeysServiceDeps) {
     })();
     return reloading;
   }
+  // A token with an unknown kid may come from a key another instance created before its
+  // notification reached us (or, without Redis, before the refresh bound): reload, but at most
+  // once per UNKNOWN_KID_RELOAD_MS, so tokens with made-up kids cannot make us query per request.
+  let lastUnknownKidReload = 0;
+  keys.refreshForUnknownKid = async () => {
+    const now = Date.now();
+    if (now - lastUnknownKidReload < UNKNOWN_KID_RELOAD_MS) return false;
+    lastUnknownKidReload = now;
+    const before = keys.current;
+    await reload().catch((err) => logger.warn({ err }, 'signing keys reload failed; keeping the loaded keys'));
+    return keys.current !== before;
+  };
   changes.watch(SIGNING_KEYS_TOPIC, () => {
     reload().catch((err) => logger.warn({ err }, 'signing keys reload failed; keeping the loaded keys'));
   });
