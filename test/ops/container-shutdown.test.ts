@@ -4,32 +4,13 @@
 // signal on to node).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { dockerCmd } from '../helpers/fleet.ts';
+import { freePort } from '../helpers/redis.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-
-function dockerCmd(): string[] {
-  const line = fs
-    .readFileSync(path.join(root, 'Dockerfile'), 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('CMD '))
-    .at(-1);
-  if (!line) throw new Error('Dockerfile has no CMD');
-  return JSON.parse(line.slice(4)) as string[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
 it('stops on SIGTERM to the image CMD: the request in flight is answered, the process exits 0', async () => {
   const [cmd, ...args] = dockerCmd();

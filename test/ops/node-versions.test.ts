@@ -5,14 +5,13 @@
 // image's CMD (`node --import tsx src/main.ts`) for a short smoke: liveness, readiness, vendor
 // authentication, sign-up and login, metrics, then SIGTERM and exit 0.
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { freshPostgresDatabase } from '../helpers/gatehouse.ts';
+import { freePort } from '../helpers/redis.ts';
 
 /** The versions tested (README "Node versions"); bump together with the Dockerfile's base image. */
 export const NODE_VERSIONS = ['22.23.5', '24.22.3'];
@@ -43,30 +42,10 @@ async function nodeBinary(version: string): Promise<string> {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 /** pglite:memory, or a fresh database on the suite's PostgreSQL server in the PostgreSQL stage. */
 async function database(): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.GATEHOUSE_TEST_DB === 'postgres' ? process.env.TEST_POSTGRES_URL : undefined;
-  if (!base) return { url: 'pglite:memory', drop: async () => {} };
-  const name = `gatehouse_node_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: base });
-    await c.connect();
-    await c.query(sql).finally(() => c.end());
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  return base ? freshPostgresDatabase(base) : { url: 'pglite:memory', drop: async () => {} };
 }
 
 async function smoke(version: string) {
