@@ -22,6 +22,7 @@ export const ApiScope = builder.prismaObject('ApiScope', {
 });
 
 export const ApiResource = builder.prismaObject('ApiResource', {
+  interfaces: [builder.nodeInterfaceRef()],
   description: 'An API that access tokens are issued for: its indicator is their audience.',
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -139,6 +139,10 @@ export function createApiResourcesService({ db, changes }: Pick<Deps, 'db' | 'ch
       return db.apiResource.findMany({ ...(query ?? {}), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     },
 
+    findManyByIds<Q extends Query>(ids: string[], query?: Q) {
+      return db.apiResource.findMany({ ...(query ?? {}), where: { id: { in: ids } } });
+    },
+
     findById<Q extends Query>(id: string, query?: Q) {
       return db.apiResource.findUnique({ ...(query ?? {}), where: { id } });
     },
