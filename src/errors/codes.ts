@@ -177,6 +177,23 @@ export const ERROR_CODES = {
   captcha_policy_not_found: spec(404, 'NotFoundError', 'Captcha policy not found'),
   captcha_policy_already_exists: spec(409, 'ConflictError', 'Captcha policy already exists. Use the Update Captcha Policy API.'),
   password_rotation_not_found: spec(404, 'NotFoundError', 'Password rotation configuration not found'),
+  // applications as OAuth clients (services/applications/oauth-applications.service.ts)
+  not_implemented: spec(501, 'NotImplementedError', 'Not implemented'),
+  application_redirect_uri_invalid: spec(400, 'ValidationError', 'Invalid redirect URI: an absolute https URL without fragment or wildcard (http only for loopback, custom schemes only for native apps)'),
+  application_cors_origin_invalid: spec(400, 'ValidationError', 'Invalid CORS origin: scheme://host[:port] only, https unless loopback'),
+  application_secret_not_allowed: spec(400, 'ValidationError', 'Public clients (SPA and native applications) have no secrets'),
+  application_secret_not_found: spec(404, 'NotFoundError', 'Application secret not found'),
+  application_secret_already_exists: spec(409, 'ConflictError', 'The application already has a secret with this name'),
+  application_roles_not_allowed: spec(400, 'ValidationError', 'Only machine-to-machine applications have roles'),
+  role_not_for_applications: spec(400, 'ValidationError', 'Only machine-to-machine roles can be given to applications'),
+  role_not_for_users: spec(400, 'ValidationError', 'Machine-to-machine roles cannot be given to users, groups or API tokens'),
+  role_type_invalid: spec(400, 'ValidationError', 'Machine-to-machine roles are vendor-wide and never default or first-user roles'),
+  // API resources (RFC 8707) and their scopes (services/resources)
+  api_resource_not_found: spec(404, 'NotFoundError', 'API resource not found'),
+  api_resource_already_exists: spec(409, 'ConflictError', 'An API resource with this indicator already exists'),
+  api_resource_indicator_invalid: spec(400, 'ValidationError', 'The indicator must be an absolute URI without fragment or wildcard (RFC 8707)'),
+  api_scope_not_found: spec(404, 'NotFoundError', 'API scope not found'),
+  api_scope_already_exists: spec(409, 'ConflictError', 'The API resource already has a scope with this name'),
   // database refusals no service anticipated (services/database-errors.ts): the input named a row
   // that does not exist or collides with one, never a server fault
   reference_not_found: spec(404, 'NotFoundError', 'A referenced resource was not found'),

@@ -117,6 +117,8 @@ export type CreateRoleInput = {
   level?: number | null | undefined;
   name: string;
   permissionIds?: Array<string> | null | undefined;
+  /** Default USER. MACHINE_TO_MACHINE only for vendor-wide roles created by the vendor (else role_type_invalid). */
+  type?: RoleType | null | undefined;
 };
 
 export type CreateSubTenantInput = {
@@ -492,6 +494,13 @@ export type RoleSortField =
   | 'permissions'
   | 'updatedAt'
   | 'userTenants';
+
+/** Logto's role types (services/roles/role-types.ts). */
+export type RoleType =
+  /** Given only to machine-to-machine applications; vendor-wide; never a default or first-user role. */
+  | 'MACHINE_TO_MACHINE'
+  /** Given to users (memberships, groups, API tokens). Frontegg's roles are USER roles. */
+  | 'USER';
 
 export type RolesPageInput = {
   /** Matches key or name. */

@@ -27,6 +27,8 @@ import './types/user-management.ts';
 import './types/vendor.ts';
 import './types/group.ts';
 import './types/application.ts';
+import './types/oauth-application.ts';
+import './types/api-resource.ts';
 import './types/webauthn.ts';
 import './types/bulk-invite.ts';
 import './types/migration.ts';

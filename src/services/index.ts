@@ -8,6 +8,8 @@ import { createSessionStore } from './auth/sessions.service.ts';
 import { createTokenIssuer } from './auth/tokens.ts';
 import { createMfaService } from './mfa/mfa.service.ts';
 import { createApplicationsService } from './applications/applications.service.ts';
+import { createOAuthApplicationsService } from './applications/oauth-applications.service.ts';
+import { createApiResourcesService } from './resources/api-resources.service.ts';
 import { createGroupsService } from './roles/groups.service.ts';
 import { createPermissionsService } from './roles/permissions.service.ts';
 import { createRolesService } from './roles/roles.service.ts';
@@ -83,6 +85,9 @@ export function createServices(base: Deps) {
     permissions: createPermissionsService(deps),
     groups: createGroupsService(deps),
     applications: createApplicationsService(deps),
+    /** The same applications as OAuth clients (Logto's types, redirect URIs, secrets, M2M roles). */
+    oauthApplications: createOAuthApplicationsService(deps),
+    apiResources: createApiResourcesService(deps),
     mfa,
     mfaLogin: createMfaLoginService({ ...deps, mfa, startSession: auth.startSessionFor }),
     mfaPolicy: createMfaPolicyService(deps),

@@ -55,7 +55,8 @@ describe('node(id:) and nodes(ids:)', () => {
     const app = await t.deps.db.application.create({ data: { name: 'App' } });
     const permission = await t.deps.db.permission.findFirstOrThrow({ where: { key: 'fe.secure.read.users' } });
     const category = await t.deps.db.permissionCategory.findFirstOrThrow();
-    const all = { ...a.ids, Application: app.id, Permission: permission.id, PermissionCategory: category.id };
+    const resource = await t.deps.db.apiResource.create({ data: { name: 'API', indicator: 'https://node-test.example.com' } });
+    const all = { ...a.ids, Application: app.id, ApiResource: resource.id, Permission: permission.id, PermissionCategory: category.id };
     for (const [typename, id] of Object.entries(all)) {
       const r = await t.gql(NODE, { id }, { token: vendor, headers: { 'frontegg-user-id': a.owner.userId } });
       expect(r.errors, typename).toBeUndefined();
@@ -67,6 +68,7 @@ describe('node(id:) and nodes(ids:)', () => {
       expect(r.data.node, typename).toEqual({ __typename: typename, id });
     }
     expect((await t.gql(NODE, { id: app.id }, { token: a.owner.accessToken })).data.node).toBeNull();
+    expect((await t.gql(NODE, { id: resource.id }, { token: a.owner.accessToken })).data.node).toBeNull();
     // unknown ids (UUID or not) are null, not an error
     const unknown = await t.gql(NODES, { ids: ['00000000-0000-0000-0000-000000000000', 'not-a-uuid'] }, { token: vendor });
     expect(unknown.errors).toBeUndefined();

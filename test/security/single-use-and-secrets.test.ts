@@ -87,6 +87,8 @@ const ALLOWED: Record<string, string> = {
   'AuthResponse.tokenType': 'the constant "Bearer" (RFC 6749 token_type)',
   'CreatedAccessToken.secret': 'new access token, shown once at creation; stored hashed',
   'CreatedApiToken.secret': 'new client secret, shown once at creation; stored hashed',
+  // The only place an OAuth client secret's value appears; ApplicationSecret rows keep secrets.hashToken(value).
+  'CreatedApplicationSecret.secret': 'new OAuth client secret, shown once at creation; stored as a keyed hash',
   'MfaEmailCodeSent.otcToken': 'handle of the code challenge just sent (not the code); the flow row is hashed',
   'PhoneNumberAdded.otcToken': 'handle of the verification code just sent (not the code)',
   'PhoneNumberDeletion.otcToken': 'handle of the deletion code just sent (not the code)',

@@ -49,6 +49,8 @@ const LOADERS: Record<NodeKind, Loader> = {
   Group: async (ctx, ids, query) => (holds(ctx, 'fe.secure.read.groups') ? ctx.services.groups.findManyVisible(managementActor(ctx), ids, query) : []),
   // applications: vendor only.
   Application: async (ctx, ids, query) => (ctx.principal.kind === 'vendor' ? ctx.services.applications.findManyByIds(ids, query) : []),
+  // apiResources / apiResource(id): vendor only.
+  ApiResource: async (ctx, ids, query) => (ctx.principal.kind === 'vendor' ? ctx.services.apiResources.findManyByIds(ids, query) : []),
   // mySessions: the acting user's live sessions only (someone else's session looks like none).
   Session: async (ctx, ids, query) => {
     const userId = actingUserId(ctx);

@@ -47,6 +47,14 @@ export const PermissionCategory = builder.prismaObject('PermissionCategory', {
   }),
 });
 
+const RoleType = builder.enumType('RoleType', {
+  description: "Logto's role types (services/roles/role-types.ts).",
+  values: {
+    USER: { description: "Given to users (memberships, groups, API tokens). Frontegg's roles are USER roles." },
+    MACHINE_TO_MACHINE: { description: 'Given only to machine-to-machine applications; vendor-wide; never a default or first-user role.' },
+  },
+});
+
 export const Role = builder.prismaObject('Role', {
   interfaces: [builder.nodeInterfaceRef()],
   fields: (t) => ({
@@ -58,6 +66,7 @@ export const Role = builder.prismaObject('Role', {
     isDefault: t.exposeBoolean('isDefault'),
     firstUserRole: t.exposeBoolean('firstUserRole'),
     tenantId: t.exposeID('tenantId', { nullable: true, description: 'Null for vendor-wide roles.' }),
+    type: t.field({ type: RoleType, description: 'Fixed at creation.', resolve: (r) => r.type }),
     permissions: t.field({
       type: [Permission],
       select: (_args, _ctx, nested) => ({ permissions: { select: { permission: nested(true) } } }),
@@ -120,6 +129,7 @@ const CreateRoleInput = builder.inputType('CreateRoleInput', {
     level: t.int({ required: false, description: 'Lower is stronger.' }),
     permissionIds: t.idList({ required: false }),
     baseRoleId: t.id({ required: false, description: 'The new role takes this role’s level.' }),
+    type: t.field({ type: RoleType, required: false, description: 'Default USER. MACHINE_TO_MACHINE only for vendor-wide roles created by the vendor (else role_type_invalid).' }),
   }),
 });
 

@@ -14,6 +14,7 @@ import type { Deps } from '../deps.ts';
 import { reuseWindowStart, successorToken } from '../auth/refresh-reuse.ts';
 import type { ThrottleDeps } from '../security/throttle.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
+import { assertUserRoles } from '../roles/role-types.ts';
 import { idSchema, metadataSchema, parseInput } from '../validation.ts';
 import { TENANT_API_TOKEN_TYPE, USER_API_TOKEN_TYPE } from './api-token-jwt.ts';
 
@@ -100,9 +101,10 @@ export async function resolveGrants(tx: Tx, tenantId: string, roleIds: string[] 
     const ids = [...new Set(roleIds)];
     const roles = await tx.role.findMany({
       where: { id: { in: ids }, OR: [{ tenantId: null }, { tenantId }] },
-      select: { id: true, permissions: { select: { permission: { select: { key: true } } } } },
+      select: { id: true, type: true, permissions: { select: { permission: { select: { key: true } } } } },
     });
     if (roles.length !== ids.length) fail('role_ids_invalid');
+    assertUserRoles(roles);
     const keys = new Set(roles.flatMap((r) => r.permissions.map((p) => p.permission.key)));
     return { roleIds: ids, permissionIds: [], permissionKeys: [...keys] };
   }

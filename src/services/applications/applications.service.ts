@@ -1,6 +1,8 @@
 // Applications (the vendor's products) and which users may use them, per tenant. The vendor
 // creates applications and assigns users; a user's row also records the tenant they are active in
 // for that application (Frontegg's "active user tenants").
+// The same rows are OAuth clients (Logto's side, oauth-applications.service.ts): what Frontegg
+// creates here is a TRADITIONAL client with no redirect URIs or secrets until configured there.
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import type { Prisma } from '../../platform/db.ts';

@@ -18,6 +18,7 @@ export const NODE_KINDS = [
   ['Application', 'Application'],
   ['Session', 'Session'],
   ['ApiToken', 'ApiToken'],
+  ['ApiResource', 'ApiResource'],
 ] as const;
 export type NodeKind = (typeof NODE_KINDS)[number][0];
 

@@ -1,6 +1,7 @@
 // What a user may do in a tenant: the roles of their membership and of their groups in that
 // tenant, and the permissions of those roles. Read on every login and refresh (token claims).
 import { Prisma, type Tx } from '../../platform/db.ts';
+import { assertUserRoles, USER_ROLE } from './role-types.ts';
 
 export interface RoleSummary {
   id: string;
@@ -60,11 +61,13 @@ export async function resolveRoleIds(
     const ids = [...new Set(o.roleIds)];
     const found = await db.role.findMany({
       where: { id: { in: ids }, OR: [{ tenantId: null }, { tenantId }] },
-      select: { id: true },
+      select: { id: true, type: true },
     });
-    return found.length === ids.length ? ids : null;
+    if (found.length !== ids.length) return null;
+    assertUserRoles(found);
+    return ids;
   }
   const where = o.firstUser ? { firstUserRole: true } : { isDefault: true };
-  const defaults = await db.role.findMany({ where: { ...where, OR: [{ tenantId: null }, { tenantId }] }, select: { id: true } });
+  const defaults = await db.role.findMany({ where: { ...where, ...USER_ROLE, OR: [{ tenantId: null }, { tenantId }] }, select: { id: true } });
   return defaults.map((r) => r.id);
 }

@@ -8,6 +8,7 @@ import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { idSchema, parseInput } from '../validation.ts';
 import { assertGrantable, type ManagementActor } from './actor.ts';
+import { assertUserRoles } from './role-types.ts';
 
 const keySchema = z.string().trim().min(1).max(255);
 const ids = z.array(idSchema).max(500);
@@ -21,10 +22,13 @@ const RoleFields = z.object({
   level: z.number().int().min(0).max(1_000_000).nullish(),
   permissionIds: ids.nullish(),
   baseRoleId: idSchema.nullish(),
+  /** Logto's role type (role-types.ts); Frontegg's roles are USER roles. */
+  type: z.enum(['USER', 'MACHINE_TO_MACHINE']).nullish(),
 });
 export type CreateRoleInput = z.input<typeof RoleFields>;
 
-const UpdateRoleInput = RoleFields.omit({ permissionIds: true, baseRoleId: true })
+// The type is fixed at creation (Logto): a USER role already on memberships cannot become a machine role.
+const UpdateRoleInput = RoleFields.omit({ permissionIds: true, baseRoleId: true, type: true })
   .partial()
   .extend({ key: keySchema.nullish(), name: z.string().trim().min(1).max(255).nullish(), migrateRole: z.boolean().nullish() });
 export type UpdateRoleInput = z.input<typeof UpdateRoleInput>;
@@ -55,9 +59,10 @@ export async function loadAssignableRoles(tx: Tx, actor: ManagementActor, tenant
   const unique = [...new Set(roleIds)];
   const roles = await tx.role.findMany({
     where: { id: { in: unique }, OR: [{ tenantId: null }, { tenantId }] },
-    select: { id: true, permissions: { select: { permission: { select: { key: true } } } } },
+    select: { id: true, type: true, permissions: { select: { permission: { select: { key: true } } } } },
   });
   if (roles.length !== unique.length) fail('role_ids_invalid');
+  assertUserRoles(roles);
   assertGrantable(actor, roles.flatMap((r) => r.permissions.map((p) => p.permission.key)));
   return unique;
 }
@@ -78,7 +83,7 @@ async function loadAssignablePermissions(tx: Tx, actor: ManagementActor, permiss
 /** A role the actor may change: the vendor any, a tenant only its own (vendor-wide ones are read-only). */
 async function editableRole(tx: Tx, actor: ManagementActor, id: string) {
   const where: Prisma.RoleWhereInput = actor.kind === 'vendor' ? { id } : { id, ...visibleRoles(actor) };
-  const role = await tx.role.findFirst({ where, select: { id: true, tenantId: true, key: true } });
+  const role = await tx.role.findFirst({ where, select: { id: true, tenantId: true, key: true, type: true } });
   if (!role) fail('role_not_found');
   if (role.tenantId === null && actor.kind !== 'vendor') fail('role_vendor_managed');
   return role;
@@ -124,6 +129,8 @@ type Query = object;
 export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
   async function createIn(tx: Tx, actor: ManagementActor, input: z.output<typeof RoleFields>) {
     const tenantId = actor.tenantId;
+    // Machine roles go to machine-to-machine applications, which belong to no tenant.
+    if (input.type === 'MACHINE_TO_MACHINE' && (actor.kind !== 'vendor' || tenantId || input.isDefault || input.firstUserRole)) fail('role_type_invalid');
     if (tenantId && !(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) fail('tenant_not_found');
     await assertKeyFree(tx, tenantId, input.key);
     let level = input.level ?? undefined;
@@ -143,6 +150,7 @@ export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
           isDefault: input.isDefault ?? false,
           firstUserRole: input.firstUserRole ?? false,
           level,
+          type: input.type ?? 'USER',
           permissions: { create: permissionIds.map((permissionId) => ({ permissionId })) },
         },
         select: { id: true },
@@ -214,6 +222,7 @@ export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
       const { migrateRole, ...patch } = parseInput(UpdateRoleInput, raw);
       await db.$transaction(async (tx) => {
         const role = await editableRole(tx, actor, id);
+        if (role.type === 'MACHINE_TO_MACHINE' && (patch.isDefault || patch.firstUserRole)) fail('role_type_invalid');
         if (patch.key && patch.key !== role.key) await assertKeyFree(tx, role.tenantId, patch.key, id);
         const data = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined && v !== null));
         try {
@@ -256,8 +265,9 @@ export function createRolesService({ db, clock }: Pick<Deps, 'db' | 'clock'>) {
     async setTenant(id: string, rawTenantId: string) {
       const tenantId = parseInput(idSchema, rawTenantId);
       await db.$transaction(async (tx) => {
-        const role = await tx.role.findUnique({ where: { id }, select: { key: true } });
+        const role = await tx.role.findUnique({ where: { id }, select: { key: true, type: true } });
         if (!role) fail('role_not_found');
+        if (role.type === 'MACHINE_TO_MACHINE') fail('role_type_invalid');
         if (!(await tx.tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) fail('tenant_not_found');
         await assertKeyFree(tx, tenantId, role.key, id);
         await tx.role.update({ where: { id }, data: { tenantId } });

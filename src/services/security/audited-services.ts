@@ -70,6 +70,11 @@ export function auditServices<S extends Record<string, object>>(deps: Pick<Deps,
       deleteTenantToken: revoked('access_token', (id: unknown, tenantId: unknown) => ({ subjectId: str(id), tenantId: str(tenantId) })),
       deleteUserToken: revoked('access_token', (id: unknown, userId: unknown) => ({ subjectId: str(id), userId: str(userId) })),
     }),
+    // A client secret is a credential like an API-token secret (its value is never logged).
+    oauthApplications: a('oauthApplications', {
+      createSecret: issued('client_secret', () => ({})),
+      deleteSecret: revoked('client_secret', (appId: unknown) => ({ subjectId: str(appId) })),
+    }),
     sessions: a('sessions', {
       revokeOwn: revoked('session', (userId: unknown, sessionId: unknown) => ({ reason: 'user_revoked', userId: str(userId), subjectId: str(sessionId) })),
       revokeAllOwn: revoked('session', (userId: unknown) => ({ reason: 'user_revoked_all', userId: str(userId) })),

@@ -13,6 +13,7 @@ import { Prisma, type Tx } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { publishRevoked } from '../auth/session-check.ts';
 import { assertGrantable, type ManagementActor } from '../roles/actor.ts';
+import { assertUserRoles } from '../roles/role-types.ts';
 import { ancestorsOf, descendantsOf } from '../tenants/hierarchy.ts';
 import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, urlSchema } from '../validation.ts';
 import { assertMailAvailable } from './account-tokens.ts';
@@ -110,9 +111,10 @@ export function createSubTenantUsersService(deps: SubTenantUsersDeps) {
     if (roleIds.length === 0) return roleIds;
     const roles = await tx.role.findMany({
       where: { id: { in: roleIds }, OR: [{ tenantId: null }, { tenantId }] },
-      select: { permissions: { select: { permission: { select: { key: true } } } } },
+      select: { type: true, permissions: { select: { permission: { select: { key: true } } } } },
     });
     if (roles.length !== roleIds.length) fail('role_ids_invalid');
+    assertUserRoles(roles);
     assertGrantable(actor, roles.flatMap((r) => r.permissions.map((p) => p.permission.key)));
     return roleIds;
   }

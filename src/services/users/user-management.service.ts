@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts';
 import { publishRevoked } from '../auth/session-check.ts';
 import { upsertPolicyRow, vendorPolicyRowId } from '../policies/policy-rows.ts';
 import { resolveRoleIds } from '../roles/authorization.service.ts';
+import { assertUserRoles } from '../roles/role-types.ts';
 import { emailSchema, idSchema, metadataSchema, nameSchema, parseInput, phoneSchema, urlSchema } from '../validation.ts';
 import { countSql, pageSql, type ListingFilter, type SortColumn } from './user-listing-sql.ts';
 
@@ -411,9 +412,10 @@ export function createUserManagementService(deps: ManagementDeps) {
         const m = await requireMembership(tx, rawUserId, rawTenantId);
         const roles = await tx.role.findMany({
           where: { id: { in: roleIds }, OR: [{ tenantId: null }, { tenantId: m.tenantId }] },
-          select: { id: true, permissions: { select: { permission: { select: { key: true } } } } },
+          select: { id: true, type: true, permissions: { select: { permission: { select: { key: true } } } } },
         });
         if (roles.length !== roleIds.length) fail('role_ids_invalid');
+        assertUserRoles(roles);
         if (grantable) {
           const held = new Set(grantable);
           if (roles.some((r) => r.permissions.some((p) => !held.has(p.permission.key)))) fail('role_exceeds_grantor');
