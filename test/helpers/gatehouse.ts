@@ -126,6 +126,9 @@ export async function startGatehouse(env: Record<string, string> = {}, o: StartO
     // timer in the middle of one would add its reload. The bound is tested where it matters
     // (test/platform/change-feed.test.ts, test/fleet/shared-state.test.ts).
     GATEHOUSE_CACHE_REFRESH_SECONDS: '3600',
+    // Likewise the job worker's poll (a claim query every few seconds): in-process tests start
+    // jobs through their own requests, which wake the worker; the poll is tested in test/fleet.
+    GATEHOUSE_JOB_POLL_SECONDS: '0',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();
