@@ -29,12 +29,13 @@ export interface ResourceView {
   /** Access-token lifetime, seconds. */
   accessTokenTtl: number;
   isDefault: boolean;
-  /** Every scope the resource defines. */
-  scopes: string[];
 }
 
 /** Logto's types: SPA and native apps cannot keep a secret (RFC 6749 §2.1 public clients). */
 export const isPublicClient = (type: ApplicationKind) => type === 'SPA' || type === 'NATIVE';
+
+/** How stale ApplicationSecret.lastUsedAt may be. */
+const LAST_USED_PRECISION_MS = 60_000;
 
 /** A wrong secret: thrown inside the throttled check so the attempt counts as a failure. */
 class SecretMismatch extends Error {}
@@ -62,9 +63,14 @@ export function createOauthClients(deps: ClientsDeps) {
       try {
         await deps.throttle.attempt('secret', { ip: o.ip, account: clientId }, async () => {
           const now = clock.now();
-          const row = secret ? await db.applicationSecret.findUnique({ where: { secretHash: secrets.hashToken(secret) }, select: { id: true, applicationId: true, expiresAt: true } }) : null;
+          const row = secret
+            ? await db.applicationSecret.findUnique({ where: { secretHash: secrets.hashToken(secret) }, select: { id: true, applicationId: true, expiresAt: true, lastUsedAt: true } })
+            : null;
           if (!row || row.applicationId !== clientId || (row.expiresAt && row.expiresAt <= now)) throw new SecretMismatch();
-          await db.applicationSecret.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+          // To the minute: a busy M2M client would otherwise write on every token it asks for.
+          if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_PRECISION_MS) {
+            await db.applicationSecret.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+          }
         });
         return true;
       } catch (error) {
@@ -74,17 +80,19 @@ export function createOauthClients(deps: ClientsDeps) {
     },
 
     async resourceByIndicator(indicator: string): Promise<ResourceView | null> {
-      const r = await db.apiResource.findUnique({
+      return db.apiResource.findUnique({
         where: { indicator },
-        select: { id: true, indicator: true, name: true, accessTokenTtl: true, isDefault: true, scopes: { select: { name: true }, orderBy: { name: 'asc' } } },
+        select: { id: true, indicator: true, name: true, accessTokenTtl: true, isDefault: true },
       });
-      return r ? { ...r, scopes: r.scopes.map((s) => s.name) } : null;
     },
 
     /** The resource tokens get when a request names none (at most one is marked default). */
     async defaultResource(): Promise<ResourceView | null> {
-      const r = await db.apiResource.findFirst({ where: { isDefault: true }, select: { indicator: true }, orderBy: { createdAt: 'asc' } });
-      return r ? this.resourceByIndicator(r.indicator) : null;
+      return db.apiResource.findFirst({
+        where: { isDefault: true },
+        select: { id: true, indicator: true, name: true, accessTokenTtl: true, isDefault: true },
+        orderBy: { createdAt: 'asc' },
+      });
     },
 
     /**
