@@ -156,6 +156,17 @@ describe('client_credentials with a resource indicator', () => {
     expect(claims.scope).toBe('orders:read');
   });
 
+  it('answers unsupported_grant_type (400) for a grant type the provider does not offer', async () => {
+    const { id, secret } = await seedApplication('MACHINE_TO_MACHINE');
+    const res = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'password', username: 'a', password: 'b' }),
+      headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toBe('unsupported_grant_type');
+  });
+
   it('answers invalid_target (400) for an unknown resource', async () => {
     const { id, secret } = await seedApplication('MACHINE_TO_MACHINE', { scopes: ['orders:read'] });
     const config = await configFor(id, secret);
@@ -240,5 +251,19 @@ describe('signing keys', () => {
     const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`), { cacheMaxAge: 0 } as never);
     await jwtVerify(after, jwks, { issuer, audience: RESOURCE });
     await jwtVerify(before, jwks, { issuer, audience: RESOURCE });
+  });
+
+  // Last: a default resource changes what a request without `resource` gets.
+  it('uses the default API resource when the request names none', async () => {
+    const { id, secret } = await seedApplication('MACHINE_TO_MACHINE', { scopes: ['orders:read'] });
+    await t.deps.db.apiResource.update({ where: { indicator: RESOURCE }, data: { isDefault: true } });
+    try {
+      const tokens = await client.clientCredentialsGrant(await configFor(id, secret));
+      const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString());
+      expect(claims.aud).toBe(RESOURCE);
+      expect(claims.scope).toBe('orders:read');
+    } finally {
+      await t.deps.db.apiResource.update({ where: { indicator: RESOURCE }, data: { isDefault: false } });
+    }
   });
 });
