@@ -1,6 +1,7 @@
 // Builds a running Gatehouse from a config: database (migrated), installation secret, signing
-// keys, vendor credential, default roles, services, GraphQL and the app. main.ts and the tests
-// both start here, so what is tested is what runs.
+// keys, vendor credential, default roles, services, GraphQL, the app and the OpenID provider, and
+// the one Node listener in front of them. main.ts and the tests both start here, so what is tested
+// is what runs.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServerAdapter } from '@whatwg-node/server';
 import { createApp, type App } from './app.ts';
