@@ -80,23 +80,42 @@ module.exports = {
       to: { path: '^src/graphql/', pathNot: '^src/graphql/yoga\\.ts$' },
     },
     {
+      name: 'oidc-is-its-own-transport',
+      severity: 'error',
+      comment:
+        'src/oidc (the OpenID provider) is a front door like GraphQL and REST: it reaches the rules ' +
+        'through src/services only, and neither of the other transports reaches into it.',
+      from: { path: '^src/oidc/' },
+      to: { path: '^src/(graphql|rest)/' },
+    },
+    {
+      name: 'transports-not-to-oidc',
+      severity: 'error',
+      comment: 'GraphQL and REST never import the OpenID provider (bootstrap.ts composes them side by side).',
+      from: { path: '^src/(graphql|rest)/' },
+      to: { path: '^src/oidc/' },
+    },
+    {
       name: 'http-edge-self-contained',
       severity: 'error',
       comment: 'src/http holds edge policies (CORS, CSRF, headers) applied to every front door alike; it knows no transport and no service.',
       from: { path: '^src/http/' },
-      to: { path: '^src/(graphql|rest|services)/' },
+      to: { path: '^src/(graphql|rest|services|oidc)/' },
     },
     {
       name: 'services-transport-agnostic',
       severity: 'error',
       comment:
         'Services are the domain layer: no GraphQL/REST code, no GraphQL libraries (graphql, ' +
-        'graphql-yoga, @pothos/*) and no generated GraphQL documents.',
+        'graphql-yoga, @pothos/*), no oidc-provider and no generated GraphQL documents.',
       from: { path: '^src/services/' },
       to: {
         path: [
           '^src/graphql/',
           '^src/rest/',
+          '^src/oidc/',
+          '(^|/)node_modules/oidc-provider/',
+          '^oidc-provider(/|$)',
           '^src/generated/graphql\\.ts$',
           '(^|/)node_modules/(graphql|graphql-yoga|@pothos/[^/]+)/',
           '^(graphql|graphql-yoga|@pothos/[^/]+)(/|$)',

@@ -105,16 +105,12 @@ export function createApp(deps: AppDeps): App {
       label('/.well-known/jwks.json');
       return Response.json(deps.keys.current.jwks(), { headers: { 'cache-control': 'public, max-age=300' } });
     }
+    // The discovery document is the OpenID provider's (src/oidc), whose issuer is `${issuer}/oidc`.
+    // Over HTTP the node listener serves it at this path too (bootstrap.ts nodeHandler); a caller
+    // of app.fetch alone (in-process) is sent there.
     if (path === '/.well-known/openid-configuration' && request.method === 'GET') {
       label('/.well-known/openid-configuration');
-      return Response.json({
-        issuer: config.issuer,
-        jwks_uri: `${config.issuer}/.well-known/jwks.json`,
-        id_token_signing_alg_values_supported: [deps.keys.current.signingKey.algorithm],
-        token_endpoint: `${config.issuer}/frontegg/identity/resources/auth/v1/user/token/refresh`,
-        subject_types_supported: ['public'],
-        response_types_supported: ['token'],
-      });
+      return new Response(null, { status: 307, headers: { location: `${config.issuer}/oidc/.well-known/openid-configuration` } });
     }
     const match = router.match(request.method, path);
     if (match.kind === 'route') label(match.template);

@@ -1,6 +1,9 @@
 // Builds a running Gatehouse from a config: database (migrated), installation secret, signing
-// keys, vendor credential, default roles, services, GraphQL and the app. main.ts and the tests
-// both start here, so what is tested is what runs.
+// keys, vendor credential, default roles, services, GraphQL, the app and the OpenID provider, and
+// the one Node listener in front of them. main.ts and the tests both start here, so what is tested
+// is what runs.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServerAdapter } from '@whatwg-node/server';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import { createGraphQLHandler } from './graphql/yoga.ts';
@@ -19,6 +22,8 @@ import { createRedis, type RedisConnections } from './platform/redis.ts';
 import { createChangeFeed } from './platform/change-feed.ts';
 import { createSmsSender, type SmsSender } from './platform/sms.ts';
 import { createInProcessTaskQueue, type TaskQueue } from './platform/task-queue.ts';
+import { createOidcListener, isOidcPath } from './oidc/listener.ts';
+import { createOidcProvider } from './oidc/provider.ts';
 import type { Deps } from './services/deps.ts';
 import { createServices, type Services } from './services/index.ts';
 import { createConfiguredMailer } from './services/mail/mail-config.service.ts';
@@ -26,8 +31,16 @@ import { ensureSigningKeys } from './services/keys/signing-keys.service.ts';
 import { seedDefaultAuthorization } from './services/roles/default-authorization.ts';
 import { ensureVendor, type VendorBootstrap } from './services/vendor/vendor.service.ts';
 
+/** A Node request listener (node:http createServer). */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface Gatehouse {
   app: App;
+  /**
+   * Everything over HTTP: /oidc (and the root discovery document) to the OpenID provider, every
+   * other path to `app.fetch`. main.ts listens with it; tests that need a real HTTP peer too.
+   */
+  nodeHandler: NodeHandler;
   services: Services;
   deps: Deps;
   database: Database;
@@ -147,6 +160,35 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
     if (redis && !readiness.some((c) => c.name === 'redis')) readiness.push({ name: 'redis', check: () => redis.ping() });
     if (!readiness.some((c) => c.name === 'redis')) readiness.push({ name: 'redis', check: () => 'not_configured' });
     const app = createApp({ config, yoga, keys, logger, readiness, metrics });
+    const oidc = createOidcProvider({
+      services,
+      keys,
+      issuer: config.issuer,
+      corsOrigins: config.corsOrigins,
+      cookieKeys: [secrets.deriveToken('oidc-cookies', 'v1')],
+      logger,
+    });
+    const oidcListener = createOidcListener({
+      oidc,
+      keys,
+      issuer: config.issuer,
+      corsOrigins: config.corsOrigins,
+      isApplicationCorsOrigin: (origin) => services.oauthClients.isApplicationCorsOrigin(origin),
+      trustProxy: config.trustProxy,
+      metrics: deps.metrics,
+    });
+    const fetchListener = createServerAdapter<{ req: IncomingMessage }>((request, ctx) => app.fetch(request, { remoteAddress: ctx.req.socket.remoteAddress }));
+    const nodeHandler: NodeHandler = (req, res) => {
+      if (!isOidcPath(req.url)) return void fetchListener(req, res);
+      oidcListener(req, res).catch((err) => {
+        logger.error({ err, path: req.url }, 'unhandled error');
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ error: 'server_error' }));
+        } else res.destroy();
+      });
+    };
     // Jobs queued before a restart, or left by an instance that died, are picked up from here on.
     services.jobs.start();
     // close() first lets background jobs stop after their current user and hand their leases back
@@ -160,7 +202,7 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
       await redis?.close();
       await database.close();
     };
-    return { app, services, deps, database, vendor, generatedSecret: generated, tasks: deps.tasks, redis, close };
+    return { app, nodeHandler, services, deps, database, vendor, generatedSecret: generated, tasks: deps.tasks, redis, close };
   } catch (error) {
     await changes.close();
     await redis?.close();

@@ -1,6 +1,5 @@
 // config → Gatehouse → listen; graceful shutdown.
 import { createServer } from 'node:http';
-import { createServerAdapter } from '@whatwg-node/server';
 import { createGatehouse } from './bootstrap.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './platform/logger.ts';
@@ -33,10 +32,7 @@ async function main() {
       ].join('\n'),
     );
   }
-  const adapter = createServerAdapter<{ req: import('node:http').IncomingMessage }>((request, ctx) =>
-    gatehouse.app.fetch(request, { remoteAddress: ctx.req.socket.remoteAddress }),
-  );
-  const server = createServer(adapter);
+  const server = createServer(gatehouse.nodeHandler);
   server.listen(config.port, config.host, () => {
     logger.info(
       { url: `http://${config.host}:${config.port}`, database: redactUrl(config.databaseUrl), issuer: config.issuer },

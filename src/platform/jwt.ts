@@ -120,6 +120,15 @@ export class KeySet {
     }
   }
 
+  /**
+   * The signing key as a private JWK (kid, alg, use), for a signer that needs the key material in
+   * that form (oidc-provider's `jwks`). Only the current signer has a private half in memory.
+   */
+  signingPrivateJwk(): JWK {
+    const key = this.signingKey;
+    return { ...(key.privateKey!.export({ format: 'jwk' }) as JWK), kid: key.kid, alg: key.algorithm, use: 'sig' };
+  }
+
   /** The public keys as a JWKS document. */
   jwks(): { keys: JWK[] } {
     return { keys: this.#keys.map((k) => k.publicJwk) };

@@ -51,6 +51,8 @@ import { createDelegationService } from './vendor/delegation.service.ts';
 import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
 import { createJobWorker } from './jobs/job-worker.ts';
 import { createSigningKeysService } from './keys/signing-keys.service.ts';
+import { createOidcArtifacts } from './oauth/artifacts.ts';
+import { createOauthClients } from './oauth/oauth-clients.ts';
 import { auditServices } from './security/audited-services.ts';
 
 export function createServices(base: Deps) {
@@ -119,6 +121,9 @@ export function createServices(base: Deps) {
     captchaPolicy: createCaptchaPolicyService(deps),
     delegation: createDelegationService(deps),
     signingKeys: createSigningKeysService(deps),
+    /** The OpenID provider's read side (clients, secrets, resources, scopes) and its artifact store. */
+    oauthClients: createOauthClients(deps),
+    oidcArtifacts: createOidcArtifacts(deps),
     throttle,
   });
 }
