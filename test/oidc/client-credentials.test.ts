@@ -4,11 +4,13 @@
 // secrets (with the secret-guessing limit), revocation and introspection of opaque tokens, OAuth
 // errors with their RFC statuses, and key rotation reaching the provider.
 //
-// Applications, resources and roles are seeded with Prisma here until the GraphQL mutations of
-// the "apps" slice exist.
+// Applications, secrets, resources, scopes and M2M roles are made through the vendor GraphQL API,
+// as an operator would make them.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { parse } from 'graphql';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,16 +22,57 @@ let server: Server;
 let base: string;
 let issuer: string;
 
+const doc = (q: string) => parse(q) as unknown as TypedDocumentNode<any, any>;
+/** A vendor GraphQL call that must answer `typename`; its payload. */
+async function vendorGql(q: string, variables: Record<string, unknown>, field: string, typename: string) {
+  const r = await t.gql(doc(q), variables, { token: await t.vendorToken() });
+  expect(r.data?.[field]?.__typename, JSON.stringify(r)).toBe(typename);
+  return r.data[field];
+}
+const scopeIds = new Map<string, string>();
+
+/**
+ * An application made as a vendor would make it, through the GraphQL API: the client, a secret
+ * (confidential types), and for `scopes` a MACHINE_TO_MACHINE role carrying them.
+ */
 async function seedApplication(type: 'MACHINE_TO_MACHINE' | 'SPA' | 'TRADITIONAL', o: { scopes?: string[]; corsOrigins?: string[] } = {}) {
-  const id = randomUUID();
-  const secret = randomBytes(24).toString('base64url');
-  await t.deps.db.application.create({ data: { id, name: `app ${type}`, type, corsOrigins: o.corsOrigins ?? [] } });
-  if (type !== 'SPA') await t.deps.db.applicationSecret.create({ data: { applicationId: id, name: 'default', secretHash: t.deps.secrets.hashToken(secret) } });
+  const app = await vendorGql(
+    `mutation($input: CreateOAuthApplicationInput!) { createOAuthApplication(input: $input) { __typename ... on Application { id } ... on Error { code } } }`,
+    { input: { name: `app ${type}`, type, corsOrigins: o.corsOrigins ?? [], ...(type === 'MACHINE_TO_MACHINE' ? {} : { redirectUris: ['https://app.example.test/cb'] }) } },
+    'createOAuthApplication',
+    'Application',
+  );
+  const id = app.id as string;
+  let secret = '';
+  if (type !== 'SPA') {
+    const created = await vendorGql(
+      `mutation($id: ID!) { createApplicationSecret(applicationId: $id, input: { name: "default" }) { __typename ... on CreatedApplicationSecret { secret } ... on Error { code } } }`,
+      { id },
+      'createApplicationSecret',
+      'CreatedApplicationSecret',
+    );
+    secret = created.secret as string;
+  }
   if (o.scopes?.length) {
-    const role = await t.deps.db.role.create({ data: { key: `m2m-${id}`, name: 'm2m', type: 'MACHINE_TO_MACHINE' } });
-    const scopes = await t.deps.db.apiScope.findMany({ where: { resource: { indicator: RESOURCE }, name: { in: o.scopes } } });
-    await t.deps.db.roleScope.createMany({ data: scopes.map((s) => ({ roleId: role.id, scopeId: s.id })) });
-    await t.deps.db.applicationRole.create({ data: { applicationId: id, roleId: role.id } });
+    const roles = await vendorGql(
+      `mutation($input: [CreateRoleInput!]!) { createRoles(input: $input) { __typename ... on RoleList { roles { id } } ... on Error { code } } }`,
+      { input: [{ key: `m2m-${id}`, name: 'm2m', type: 'MACHINE_TO_MACHINE' }] },
+      'createRoles',
+      'RoleList',
+    );
+    const roleId = roles.roles[0].id as string;
+    await vendorGql(
+      `mutation($role: ID!, $scopes: [ID!]!) { assignRoleScopes(roleId: $role, scopeIds: $scopes) { __typename ... on Error { code } } }`,
+      { role: roleId, scopes: o.scopes.map((n) => scopeIds.get(n)!) },
+      'assignRoleScopes',
+      'ApiScopeList',
+    );
+    await vendorGql(
+      `mutation($app: ID!, $roles: [ID!]!) { assignApplicationRoles(applicationId: $app, roleIds: $roles) { __typename ... on Error { code } } }`,
+      { app: id, roles: [roleId] },
+      'assignApplicationRoles',
+      'Application',
+    );
   }
   return { id, secret };
 }
@@ -60,9 +103,21 @@ beforeAll(async () => {
   issuer = `${base}/oidc`;
   t = await startGatehouse({ GATEHOUSE_ISSUER: base, GATEHOUSE_RATE_LIMIT_SECRETS_PER_CLIENT: '3/15m', GATEHOUSE_CORS_ORIGINS: 'https://console.example.test' });
   handler = t.nodeHandler as never;
-  await t.deps.db.apiResource.create({
-    data: { name: 'Orders', indicator: RESOURCE, accessTokenTtl: 900, scopes: { create: [{ name: 'orders:read' }, { name: 'orders:write' }, { name: 'orders:admin' }] } },
-  });
+  const resource = await vendorGql(
+    `mutation($input: CreateApiResourceInput!) { createApiResource(input: $input) { __typename ... on ApiResource { id } ... on Error { code } } }`,
+    { input: { name: 'Orders', indicator: RESOURCE, accessTokenTtl: 900 } },
+    'createApiResource',
+    'ApiResource',
+  );
+  for (const name of ['orders:read', 'orders:write', 'orders:admin']) {
+    const scope = await vendorGql(
+      `mutation($id: ID!, $input: CreateApiScopeInput!) { createApiScope(resourceId: $id, input: $input) { __typename ... on ApiScope { id } ... on Error { code } } }`,
+      { id: resource.id, input: { name } },
+      'createApiScope',
+      'ApiScope',
+    );
+    scopeIds.set(name, scope.id as string);
+  }
 });
 
 afterAll(async () => {

@@ -21,7 +21,7 @@ async function serve(env: Record<string, string>, databaseUrl?: string) {
   return { t, server, base };
 }
 
-describe.skipIf(process.env.GATEHOUSE_TEST_DB !== 'postgres')('signing-key rotation across instances', () => {
+describe('signing-key rotation across instances', () => {
   let a: { t: TestGatehouse; server: Server; base: string };
   let b: { t: TestGatehouse; server: Server; base: string };
 
