@@ -126,7 +126,10 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
         tenantId: t.tenantId,
         ...(user ? { userId: t.userId } : {}),
       },
-      { issuer: config.issuer, audience: vendor.clientId, subject: user ? t.userId! : t.id, expiresInSeconds: expiresIn, now },
+      // sub is the token's id for both kinds, as Frontegg signs them: its backend SDK looks a
+      // presented access token up by `sub` (vendor-only data and active routes) and reads the
+      // user of a personal token from `userId`.
+      { issuer: config.issuer, audience: vendor.clientId, subject: t.id, expiresInSeconds: expiresIn, now },
     );
   }
 
@@ -228,9 +231,10 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
      * Vendor-only token data: what the token amounts to right now (roles and permissions as
      * resolved at use). Never the secret or its hash. Scoped to the tenant the vendor names.
      */
-    async tokenData(id: string, kind: AccessKind, tenantId: string) {
+    async tokenData(id: string, kind: AccessKind, tenantId: string | null) {
       const row = await loadAccessToken(db, id, clock.now());
-      if (!row || row.kind !== kind || row.tenantId !== tenantId) fail('api_token_not_found');
+      // tenantId null: the vendor named no tenant (Frontegg's backend SDK never sends one here).
+      if (!row || row.kind !== kind || (tenantId !== null && row.tenantId !== tenantId)) fail('api_token_not_found');
       return {
         id: row.id,
         tenantId: row.tenantId,
@@ -240,6 +244,21 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
         createdAt: row.createdAt,
         expiresAt: row.expiresAt,
       };
+    },
+
+    /**
+     * The ids of the access tokens of one kind that exist (not revoked) and have not expired, in
+     * one tenant or (null) in every tenant: what Frontegg's backend SDK checks a presented token's
+     * `sub` against, without naming a tenant. Only the id column is read.
+     */
+    async listActiveTokenIds(kind: AccessKind, tenantId: string | null): Promise<string[]> {
+      const now = clock.now();
+      const rows = await db.apiToken.findMany({
+        select: { id: true },
+        where: { kind, ...(tenantId !== null && { tenantId }), OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        orderBy: { createdAt: 'desc' },
+      });
+      return rows.map((r) => r.id);
     },
 
     /** The tenant's user access tokens that have not expired (vendor-only). */
