@@ -318,4 +318,20 @@ describe('HttpClient (management calls with the vendor token)', () => {
     const listed = await client.get('/resources/roles/v1', tenant);
     expect(listed.data.map((r: { key: string }) => r.key)).toContain('Auditor');
   });
+
+  it('re-authenticates once the token reaches 80 % of its lifetime, and goes on working', async () => {
+    const founder = await signUp(t);
+    const a = await vendorAuthenticator();
+    const client = new sdk.HttpClient(a, { baseURL: `${gatewayUrl}/identity` });
+    const first = a.accessToken;
+    // As if 80 % of expiresIn had passed (the SDK compares with Date.now()); Gatehouse's clock moves
+    // a second so the new token differs from the old.
+    (a as unknown as { accessTokenExpiry: number }).accessTokenExpiry = Date.now() - 1;
+    (t.clock as ManualClock).advance(1000);
+    const r = await client.get(`/resources/users/v1/${founder.userId}`, { 'frontegg-tenant-id': founder.tenantId });
+    expect(r.status).toBe(200);
+    expect(r.data).toMatchObject({ id: founder.userId, email: founder.email });
+    expect(a.accessToken).not.toBe(first);
+    expect(decodeJwt(a.accessToken).exp! - decodeJwt(a.accessToken).iat!).toBe(t.config.vendorTokenTtl);
+  });
 });
