@@ -203,8 +203,13 @@ describe('vendor-only access token data', () => {
     const later = await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers });
     expect(later.body).toEqual([pat.id]);
     expect(JSON.stringify(later.body)).not.toContain(pat.secret);
-    // Revoked: gone from the list.
+    // Revoked: gone from the list. A locked user's tokens are not active either (the bearer
+    // check refuses them, and the SDK trusts this list).
     expect((await t.rest('DELETE', `${USER_TOKENS}/${pat.id}`, { token: founder.accessToken })).status).toBe(200);
     expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers })).body).toEqual([]);
+    const otherHeaders = { 'frontegg-tenant-id': other.tenantId };
+    expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers: otherHeaders })).body).toEqual([otherPat.id]);
+    expect((await t.rest('POST', `/identity/resources/users/v1/${other.userId}/lock`, { token: vendor, headers: otherHeaders })).status).toBe(200);
+    expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers: otherHeaders })).body).toEqual([]);
   });
 });

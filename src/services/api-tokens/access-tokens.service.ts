@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { safeEqual } from '../../platform/crypto.ts';
-import type { Prisma } from '../../platform/db.ts';
+import { Prisma } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, parseInput } from '../validation.ts';
@@ -247,17 +247,25 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
     },
 
     /**
-     * The ids of the access tokens of one kind that exist (not revoked) and have not expired, in
-     * one tenant or (null) in every tenant: what Frontegg's backend SDK checks a presented token's
-     * `sub` against, without naming a tenant. Only the id column is read.
+     * The ids of the access tokens of one kind that are usable now, in one tenant or (null) in
+     * every tenant: what Frontegg's backend SDK checks a presented token's `sub` against, without
+     * naming a tenant, and then trusts the signature. So "usable" is the bearer check's rule
+     * (usableAt): not revoked (the row exists), not expired, and for a personal token its user
+     * still an enabled, unlocked member of the token's tenant. One statement, ids only.
      */
     async listActiveTokenIds(kind: AccessKind, tenantId: string | null): Promise<string[]> {
       const now = clock.now();
-      const rows = await db.apiToken.findMany({
-        select: { id: true },
-        where: { kind, ...(tenantId !== null && { tenantId }), OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-        orderBy: { createdAt: 'desc' },
-      });
+      const kindLiteral = Prisma.raw(kind === 'USER_ACCESS' ? `'USER_ACCESS'` : `'TENANT_ACCESS'`);
+      const rows = await db.$queryRaw<Array<{ id: string }>>`
+        SELECT t.id FROM "ApiToken" t
+        WHERE t.kind = ${kindLiteral}
+          ${tenantId === null ? Prisma.empty : Prisma.sql`AND t."tenantId" = ${tenantId}`}
+          AND (t."expiresAt" IS NULL OR t."expiresAt" > ${now})
+          AND (t.kind = 'TENANT_ACCESS' OR EXISTS (
+            SELECT 1 FROM "UserTenant" ut JOIN "User" u ON u.id = ut."userId" AND u."lockedAt" IS NULL
+            WHERE ut."userId" = t."userId" AND ut."tenantId" = t."tenantId"
+              AND NOT ut.disabled AND (ut."expiresAt" IS NULL OR ut."expiresAt" > ${now})))
+        ORDER BY t."createdAt" DESC`;
       return rows.map((r) => r.id);
     },
 
