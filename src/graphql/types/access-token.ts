@@ -95,7 +95,7 @@ builder.queryFields((t) => ({
   }),
   activeAccessTokenIds: t.idList({
     description:
-      'Vendor only: the ids of the access tokens of a kind that are not revoked and have not expired, in the frontegg-tenant-id tenant or, without the header, in every tenant.',
+      "Vendor only: the ids of the access tokens of a kind that are usable now (not revoked, not expired, a personal token's user still an enabled, unlocked member), in the frontegg-tenant-id tenant or, without the header, in every tenant.",
     authScopes: { vendor: true },
     args: { kind: t.arg({ type: AccessTokenKind }) },
     resolve: (_root, { kind }, ctx) => ctx.services.accessTokens.listActiveTokenIds(kind, scopeFor(ctx)),
