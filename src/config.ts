@@ -46,7 +46,12 @@ const EnvSchema = z.object({
   GATEHOUSE_ACCESS_TOKEN_TTL: seconds.default(3600),
   GATEHOUSE_REFRESH_TOKEN_TTL: seconds.default(30 * 24 * 3600),
   GATEHOUSE_SESSION_MAX_AGE: seconds.default(30 * 24 * 3600),
-  GATEHOUSE_VENDOR_TOKEN_TTL: seconds.default(24 * 3600),
+  /**
+   * At most 30 days: Frontegg's backend SDK schedules its re-authentication with setTimeout at
+   * 80 % of expiresIn, and a delay beyond 2^31-1 ms (about 31 days of expiresIn) fires at once,
+   * so every instance of the app would re-authenticate in a tight loop.
+   */
+  GATEHOUSE_VENDOR_TOKEN_TTL: seconds.max(30 * 24 * 3600).default(24 * 3600),
   /** Seconds the immediately previous refresh token still answers with its successor (parallel tabs, retries); 0: strict single use. */
   GATEHOUSE_REFRESH_REUSE_INTERVAL: z.coerce.number().int().min(0).max(300).default(10),
   /** Refuse user access tokens whose session (sid) was revoked, instead of trusting them until exp. */

@@ -54,12 +54,15 @@ export async function createContext(request: Request, deps: ContextDeps, clientI
   const cookies = parseCookies(h.get('cookie'));
   const responseCookies: string[] = [];
   const auth = h.get('authorization');
-  // Frontegg SDKs send `Bearer <jwt>`; a few calls send the raw token.
+  // Frontegg SDKs send `Bearer <jwt>`; a few calls send the raw token. Frontegg's backend SDK
+  // (@frontegg/client) presents the vendor token as `x-access-token: <jwt>` instead; that header
+  // is read only without an Authorization header, and only a vendor token is accepted in it.
   const bearer = auth ? auth.replace(/^Bearer\s+/i, '').trim() || null : null;
+  const accessToken = bearer ? null : header(h, 'x-access-token');
   let principal: Principal = { kind: 'anonymous' };
   let authError: ErrorCode | null = null;
   try {
-    principal = await deps.services.auth.authenticateBearer(bearer);
+    principal = await deps.services.auth.authenticateBearer(bearer ?? accessToken, { vendorOnly: accessToken !== null });
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     authError = error.code;

@@ -54,7 +54,7 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
 }
 
 /** Headers forwarded to the GraphQL request: everything the context reads, never hop-by-hop ones. */
-const FORWARDED = ['authorization', 'cookie', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'frontegg-tenant-id', 'frontegg-user-id', 'frontegg-vendor-host'];
+const FORWARDED = ['authorization', 'x-access-token', 'cookie', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'frontegg-tenant-id', 'frontegg-user-id', 'frontegg-vendor-host'];
 
 export interface ExecuteOptions {
   yoga: GraphQLHandler;

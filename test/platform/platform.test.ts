@@ -24,6 +24,11 @@ describe('config', () => {
     expect(() => loadConfig({ GATEHOUSE_VENDOR_CLIENT_ID: 'only-the-id' })).toThrow(/both/);
   });
 
+  it("caps the vendor-token lifetime where Frontegg's backend SDK can still schedule its refresh", () => {
+    expect(loadConfig({ GATEHOUSE_VENDOR_TOKEN_TTL: String(30 * 24 * 3600) }).vendorTokenTtl).toBe(30 * 24 * 3600);
+    expect(() => loadConfig({ GATEHOUSE_VENDOR_TOKEN_TTL: String(30 * 24 * 3600 + 1) })).toThrow(/GATEHOUSE_VENDOR_TOKEN_TTL/);
+  });
+
   it('makes SameSite=None cookies Secure', () => {
     expect(loadConfig({ GATEHOUSE_COOKIE_SAMESITE: 'None' }).cookie).toEqual({ sameSite: 'None', secure: true });
     expect(loadConfig({ GATEHOUSE_ISSUER: 'https://auth.example.com' }).cookie.secure).toBe(true);

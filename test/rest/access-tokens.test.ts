@@ -116,7 +116,8 @@ describe('user (personal) access tokens', () => {
     const first = await create(USER_TOKENS, founder.accessToken, { description: 'laptop' });
     const second = await create(USER_TOKENS, founder.accessToken, { description: 'ci' });
     expect(first.secret).not.toBe(second.secret);
-    expect(decodeJwt(first.secret)).toMatchObject({ type: 'userAccessToken', jti: first.id, sub: founder.userId, tenantId: founder.tenantId });
+    // sub is the token (as Frontegg signs it; its backend SDK looks tokens up by sub), userId the user.
+    expect(decodeJwt(first.secret)).toMatchObject({ type: 'userAccessToken', jti: first.id, sub: first.id, userId: founder.userId, tenantId: founder.tenantId });
 
     const list = await t.rest('GET', USER_TOKENS, { token: founder.accessToken });
     expect(list.status).toBe(200);
@@ -177,20 +178,38 @@ describe('vendor-only access token data', () => {
     expect(JSON.stringify(data.body)).not.toContain(pat.secret);
     expect(JSON.stringify(data.body)).not.toContain(t.deps.secrets.hashToken(pat.secret));
 
-    // Wrong tenant, wrong kind, no header, not the vendor.
+    // Wrong tenant, wrong kind, not the vendor. Without a tenant header (Frontegg's backend SDK
+    // sends none) the token is found in any tenant.
     const other = await signUp(t);
     expect((await t.rest('GET', `${VENDOR_USER_DATA}/${pat.id}`, { token: vendor, headers: { 'frontegg-tenant-id': other.tenantId } })).status).toBe(404);
     expect((await t.rest('GET', `${VENDOR_TENANT_DATA}/${pat.id}`, { token: vendor, headers })).status).toBe(404);
-    expect((await t.rest('GET', `${VENDOR_USER_DATA}/${pat.id}`, { token: vendor })).status).toBe(400);
+    expect((await t.rest('GET', `${VENDOR_TENANT_DATA}/${pat.id}`, { token: vendor })).status).toBe(404);
+    const anyTenant = await t.rest('GET', `${VENDOR_USER_DATA}/${pat.id}`, { token: vendor });
+    expect(anyTenant.status).toBe(200);
+    expect(anyTenant.body).toMatchObject({ id: pat.id, tenantId: founder.tenantId, userId: founder.userId });
     expect((await t.rest('GET', `${VENDOR_USER_DATA}/${pat.id}`, { token: founder.accessToken, headers })).status).toBe(403);
     expect((await t.rest('GET', `${VENDOR_USER_DATA}/${pat.id}`, { token: pat.secret, headers })).status).toBe(403);
 
+    // A bare array of ids: what @frontegg/client compares a presented token's sub with.
+    const otherPat = await create(USER_TOKENS, other.accessToken, {});
     const active = await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers });
     expect(active.status, JSON.stringify(active.body)).toBe(200);
-    expect(active.body.accessTokens.map((x: { id: string }) => x.id).sort()).toEqual([pat.id, expiring.id].sort());
+    expect([...active.body].sort()).toEqual([pat.id, expiring.id].sort());
+    const everywhere = await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor });
+    expect(everywhere.body).toEqual(expect.arrayContaining([pat.id, expiring.id, otherPat.id]));
+    expect((await t.rest('GET', `${VENDOR_TENANT_DATA}/active`, { token: vendor, headers })).body).toEqual([]);
+    expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: founder.accessToken, headers })).status).toBe(403);
     (t.clock as ManualClock).advance(61_000);
     const later = await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers });
-    expect(later.body.accessTokens.map((x: { id: string }) => x.id)).toEqual([pat.id]);
+    expect(later.body).toEqual([pat.id]);
     expect(JSON.stringify(later.body)).not.toContain(pat.secret);
+    // Revoked: gone from the list. A locked user's tokens are not active either (the bearer
+    // check refuses them, and the SDK trusts this list).
+    expect((await t.rest('DELETE', `${USER_TOKENS}/${pat.id}`, { token: founder.accessToken })).status).toBe(200);
+    expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers })).body).toEqual([]);
+    const otherHeaders = { 'frontegg-tenant-id': other.tenantId };
+    expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers: otherHeaders })).body).toEqual([otherPat.id]);
+    expect((await t.rest('POST', `/identity/resources/users/v1/${other.userId}/lock`, { token: vendor, headers: otherHeaders })).status).toBe(200);
+    expect((await t.rest('GET', `${VENDOR_USER_DATA}/active`, { token: vendor, headers: otherHeaders })).body).toEqual([]);
   });
 });

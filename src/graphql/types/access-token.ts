@@ -6,7 +6,7 @@ import { fail } from '../../errors/domain-errors.ts';
 import type { Services } from '../../services/index.ts';
 import { builder } from '../builder.ts';
 import { MUTATION_ERRORS } from '../errors.ts';
-import { actingUserId, tenantFor } from '../../services/authorization/tenant-scope.ts';
+import { actingUserId, scopeFor, tenantFor } from '../../services/authorization/tenant-scope.ts';
 import { canInTenant } from '../auth-scopes.ts';
 import { grantorOf, tokenOwner } from './api-token.ts';
 
@@ -38,6 +38,11 @@ const AccessTokenData = builder.objectRef<TokenData>('AccessTokenData').implemen
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true, description: 'Null: never expires.' }),
   }),
+});
+
+const AccessTokenKind = builder.enumType('AccessTokenKind', {
+  description: 'TENANT_ACCESS: an account access token; USER_ACCESS: a personal access token.',
+  values: ['TENANT_ACCESS', 'USER_ACCESS'] as const,
 });
 
 const CreateTenantAccessTokenInput = builder.inputType('CreateTenantAccessTokenInput', {
@@ -76,17 +81,24 @@ builder.queryFields((t) => ({
   }),
   tenantAccessTokenData: t.field({
     type: AccessTokenData,
-    description: 'Vendor only: an account access token of the frontegg-tenant-id tenant.',
+    description: 'Vendor only: an account access token, of the frontegg-tenant-id tenant when the header names one.',
     authScopes: { vendor: true },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'TENANT_ACCESS', tenantFor(ctx)),
+    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'TENANT_ACCESS', scopeFor(ctx)),
   }),
   userAccessTokenData: t.field({
     type: AccessTokenData,
-    description: 'Vendor only: a personal access token of the frontegg-tenant-id tenant.',
+    description: 'Vendor only: a personal access token, of the frontegg-tenant-id tenant when the header names one.',
     authScopes: { vendor: true },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'USER_ACCESS', tenantFor(ctx)),
+    resolve: (_root, { id }, ctx) => ctx.services.accessTokens.tokenData(id, 'USER_ACCESS', scopeFor(ctx)),
+  }),
+  activeAccessTokenIds: t.idList({
+    description:
+      "Vendor only: the ids of the access tokens of a kind that are usable now (not revoked, not expired, a personal token's user still an enabled, unlocked member), in the frontegg-tenant-id tenant or, without the header, in every tenant.",
+    authScopes: { vendor: true },
+    args: { kind: t.arg({ type: AccessTokenKind }) },
+    resolve: (_root, { kind }, ctx) => ctx.services.accessTokens.listActiveTokenIds(kind, scopeFor(ctx)),
   }),
   activeUserAccessTokens: t.prismaField({
     type: ['ApiToken'],

@@ -25,6 +25,9 @@ const IdentityConfiguration = builder.objectRef<Config>('IdentityConfiguration')
     defaultRefreshTokenExpiration: t.exposeInt('defaultRefreshTokenExpiration', { description: 'Refresh token lifetime, seconds (GATEHOUSE_REFRESH_TOKEN_TTL).' }),
     cookieSameSite: t.exposeString('cookieSameSite'),
     jwtAlgorithm: t.exposeString('jwtAlgorithm'),
+    publicKey: t.exposeString('publicKey', {
+      description: 'The current signing key as a PEM (SPKI) public key, what Frontegg SDKs verify tokens with; the JWKS at /.well-known/jwks.json has every verifying key.',
+    }),
     rotateRefreshTokens: t.exposeBoolean('rotateRefreshTokens'),
     apiTokensEnabled: t.exposeBoolean('apiTokensEnabled'),
     addRolesToJwt: t.exposeBoolean('addRolesToJwt'),

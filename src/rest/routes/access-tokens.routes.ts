@@ -2,7 +2,7 @@
 // secret is a bearer JWT, shown in the creation response only; deleting a token revokes it.
 import { z } from 'zod';
 import {
-  RestActiveUserAccessTokensDocument,
+  RestActiveAccessTokenIdsDocument,
   RestCreateTenantAccessTokenDocument,
   RestCreateUserAccessTokenDocument,
   RestDeleteTenantAccessTokenDocument,
@@ -21,7 +21,9 @@ const str = z.string();
 const userHeaders = tenantHeader.extend({
   'frontegg-user-id': str.optional().describe('The user a vendor call acts for; user tokens act for their own user'),
 });
-const vendorTenantHeader = z.object({ 'frontegg-tenant-id': str.describe('The tenant the token belongs to') });
+// Optional: Frontegg's backend SDK (@frontegg/client) calls these routes with the vendor token and
+// no tenant header; without one, a token is found by id in any tenant.
+const vendorTenantHeader = z.object({ 'frontegg-tenant-id': str.optional().describe('The tenant the token belongs to (optional: any tenant)') });
 const idParams = z.object({ id: str });
 const expiresInMinutes = int32.nullish();
 
@@ -134,18 +136,33 @@ export const accessTokenRoutes = [
     response: () => ({}),
     status: 200,
   }),
-  // Literal before parameter: /active must not be read as a token id.
+  // Literal before parameter: /active must not be read as a token id. The answer is a bare array
+  // of token ids: what @frontegg/client checks a presented access token's `sub` against.
   defineRoute({
     service: 'identity',
     method: 'GET',
     path: '/resources/vendor-only/users/access-tokens/v1/active',
-    summary: "Get the tenant's user access tokens that have not expired (vendor only)",
+    summary: 'Get the ids of the user access tokens that are not revoked and have not expired (vendor only; one tenant with frontegg-tenant-id, else all)',
     tags: ['Vendor only'],
     headers: vendorTenantHeader,
-    document: RestActiveUserAccessTokensDocument,
-    variables: () => ({}),
-    result: (d) => d.activeUserAccessTokens,
-    response: (r) => ({ accessTokens: r.map((t) => ({ ...userAccessToken(t), userId: t.userId ?? undefined, tenantId: t.tenantId })) }),
+    document: RestActiveAccessTokenIdsDocument,
+    variables: () => ({ kind: 'USER_ACCESS' as const }),
+    result: (d) => d.activeAccessTokenIds,
+    response: (ids) => ids,
+    status: 200,
+  }),
+  // Not in Frontegg's published spec, but called by its backend SDK for account access tokens.
+  defineRoute({
+    service: 'identity',
+    method: 'GET',
+    path: '/resources/vendor-only/tenants/access-tokens/v1/active',
+    summary: 'Get the ids of the account (tenant) access tokens that are not revoked and have not expired (vendor only; one tenant with frontegg-tenant-id, else all)',
+    tags: ['Vendor only'],
+    headers: vendorTenantHeader,
+    document: RestActiveAccessTokenIdsDocument,
+    variables: () => ({ kind: 'TENANT_ACCESS' as const }),
+    result: (d) => d.activeAccessTokenIds,
+    response: (ids) => ids,
     status: 200,
   }),
   defineRoute({

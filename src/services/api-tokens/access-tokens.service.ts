@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { fail } from '../../errors/domain-errors.ts';
 import { safeEqual } from '../../platform/crypto.ts';
-import type { Prisma } from '../../platform/db.ts';
+import { Prisma } from '../../platform/db.ts';
 import type { Deps } from '../deps.ts';
 import { loadTenantAuthorization } from '../roles/authorization.service.ts';
 import { idSchema, parseInput } from '../validation.ts';
@@ -126,7 +126,10 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
         tenantId: t.tenantId,
         ...(user ? { userId: t.userId } : {}),
       },
-      { issuer: config.issuer, audience: vendor.clientId, subject: user ? t.userId! : t.id, expiresInSeconds: expiresIn, now },
+      // sub is the token's id for both kinds, as Frontegg signs them: its backend SDK looks a
+      // presented access token up by `sub` (vendor-only data and active routes) and reads the
+      // user of a personal token from `userId`.
+      { issuer: config.issuer, audience: vendor.clientId, subject: t.id, expiresInSeconds: expiresIn, now },
     );
   }
 
@@ -228,9 +231,10 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
      * Vendor-only token data: what the token amounts to right now (roles and permissions as
      * resolved at use). Never the secret or its hash. Scoped to the tenant the vendor names.
      */
-    async tokenData(id: string, kind: AccessKind, tenantId: string) {
+    async tokenData(id: string, kind: AccessKind, tenantId: string | null) {
       const row = await loadAccessToken(db, id, clock.now());
-      if (!row || row.kind !== kind || row.tenantId !== tenantId) fail('api_token_not_found');
+      // tenantId null: the vendor named no tenant (Frontegg's backend SDK never sends one here).
+      if (!row || row.kind !== kind || (tenantId !== null && row.tenantId !== tenantId)) fail('api_token_not_found');
       return {
         id: row.id,
         tenantId: row.tenantId,
@@ -240,6 +244,29 @@ export function createAccessTokensService(deps: AccessTokenDeps) {
         createdAt: row.createdAt,
         expiresAt: row.expiresAt,
       };
+    },
+
+    /**
+     * The ids of the access tokens of one kind that are usable now, in one tenant or (null) in
+     * every tenant: what Frontegg's backend SDK checks a presented token's `sub` against, without
+     * naming a tenant, and then trusts the signature. So "usable" is the bearer check's rule
+     * (usableAt): not revoked (the row exists), not expired, and for a personal token its user
+     * still an enabled, unlocked member of the token's tenant. One statement, ids only.
+     */
+    async listActiveTokenIds(kind: AccessKind, tenantId: string | null): Promise<string[]> {
+      const now = clock.now();
+      const kindLiteral = Prisma.raw(kind === 'USER_ACCESS' ? `'USER_ACCESS'` : `'TENANT_ACCESS'`);
+      const rows = await db.$queryRaw<Array<{ id: string }>>`
+        SELECT t.id FROM "ApiToken" t
+        WHERE t.kind = ${kindLiteral}
+          ${tenantId === null ? Prisma.empty : Prisma.sql`AND t."tenantId" = ${tenantId}`}
+          AND (t."expiresAt" IS NULL OR t."expiresAt" > ${now})
+          AND (t.kind = 'TENANT_ACCESS' OR EXISTS (
+            SELECT 1 FROM "UserTenant" ut JOIN "User" u ON u.id = ut."userId" AND u."lockedAt" IS NULL
+            WHERE ut."userId" = t."userId" AND ut."tenantId" = t."tenantId"
+              AND NOT ut.disabled AND (ut."expiresAt" IS NULL OR ut."expiresAt" > ${now})))
+        ORDER BY t."createdAt" DESC`;
+      return rows.map((r) => r.id);
     },
 
     /** The tenant's user access tokens that have not expired (vendor-only). */

@@ -446,7 +446,12 @@ export function createAuthService(deps: AuthDeps) {
     },
 
     /** Reads `Authorization: Bearer …` into a principal. Invalid tokens are an error, not anonymity. */
-    async authenticateBearer(token: string | null): Promise<Principal> {
+    /**
+     * `vendorOnly`: the token came in Frontegg's `x-access-token` header, which carries the vendor
+     * token only (@frontegg/client's HttpClient and IdentityClient send it there); any other kind
+     * of token presented that way is refused rather than quietly honoured.
+     */
+    async authenticateBearer(token: string | null, o: { vendorOnly?: boolean } = {}): Promise<Principal> {
       if (!token) return { kind: 'anonymous' };
       try {
         type Claims = { tenantId?: unknown; tenantIds?: unknown; sid?: unknown; roles?: unknown; permissions?: unknown };
@@ -454,7 +459,7 @@ export function createAuthService(deps: AuthDeps) {
           keys.current.verify<Claims>(token, {
             issuer: config.issuer,
             audience: vendor.clientId,
-            types: [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES, ...ACCESS_TOKEN_TYPES],
+            types: o.vendorOnly ? [VENDOR_TOKEN_TYPE] : [USER_TOKEN_TYPE, VENDOR_TOKEN_TYPE, ...API_TOKEN_TYPES, ...ACCESS_TOKEN_TYPES],
             now: clock.now(),
           });
         const claims = await verify().catch(async (error: unknown) => {

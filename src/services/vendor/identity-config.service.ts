@@ -66,6 +66,10 @@ export function createIdentityConfigService(deps: ConfigDeps) {
     const authStrategy = AUTH_STRATEGIES.includes(stored.authStrategy as never) ? (stored.authStrategy as string) : 'EmailAndPassword';
     return {
       ...fixed(),
+      // Frontegg's backend SDK (@frontegg/client IdentityClient) verifies every token with this one
+      // PEM and RS256 only, fetched once per process: it does not read the JWKS, so after a key
+      // rotation it keeps the key it fetched until it restarts.
+      publicKey: keys.current.signingKey.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
       allowSignups: settings.allowSignUps,
       allowNotVerifiedUsersLogin: !settings.forceEmailVerification,
       authStrategy,
