@@ -50,6 +50,7 @@ import { createThrottle, type ThrottleDeps } from './security/throttle.ts';
 import { createJobWorker } from './jobs/job-worker.ts';
 import { createSigningKeysService } from './keys/signing-keys.service.ts';
 import { auditServices } from './security/audited-services.ts';
+import { createAuditService } from './audit/audit.service.ts';
 
 export function createServices(base: Deps) {
   // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
@@ -114,6 +115,7 @@ export function createServices(base: Deps) {
     captchaPolicy: createCaptchaPolicyService(deps),
     delegation: createDelegationService(deps),
     signingKeys: createSigningKeysService(deps),
+    audit: createAuditService(deps),
     throttle,
   });
 }

@@ -1,8 +1,17 @@
 // How a security event (security-events.ts) becomes an audit row: its stable dotted action, the
 // entity it acts on and its severity. One table, so the log line and the row of one event point
 // can never drift apart.
-import type { SecurityEventFields, SecurityEventName } from '../security/security-events.ts';
+// (security-events.ts imports this file; the shapes below are its event names and fields.)
 import type { AuditRecord, AuditSeverity } from './audit.service.ts';
+
+type SecurityEventName = string;
+interface SecurityEventFields {
+  userId?: string | null;
+  tenantId?: string | null;
+  reason?: string;
+  method?: string;
+  subjectId?: string | null;
+}
 
 interface ActionSpec {
   action: string | ((f: SecurityEventFields) => string);
@@ -18,7 +27,7 @@ const token = (f: SecurityEventFields) => ({ type: f.method === 'session' ? 'ses
  * hourly, which would make the log mostly refreshes; its failures (a replayed refresh token
  * revokes the family) are. `rate_limit.hit` stays a log line and a metric (per-IP noise).
  */
-export const AUDITED: Partial<Record<SecurityEventName, ActionSpec>> = {
+export const AUDITED: Record<string, ActionSpec | undefined> = {
   'login.success': { action: 'user.login.succeeded', target: user },
   'login.failure': { action: 'user.login.failed', target: user },
   'login.mfa_required': { action: 'user.login.mfa_required', target: user },

@@ -101,6 +101,34 @@ export async function recordAuditSafely(deps: AuditDeps, e: AuditRecord): Promis
 
 export const MAX_AUDIT_PAGE = 200;
 
+const prop = (name: string, displayName: string, type: string, o: { sortable?: boolean; filterable?: boolean; table?: boolean } = {}) => ({
+  name,
+  displayName,
+  type,
+  sortable: o.sortable ?? false,
+  filterable: o.filterable ?? false,
+  showInTable: o.table ?? true,
+  showInMoreInfo: true,
+});
+
+/** The audit columns in Frontegg's metadata shape, named as Frontegg's audit rows name them. */
+export const AUDIT_PROPERTIES = [
+  prop('createdAt', 'Time', 'Timestamp', { sortable: true, filterable: true }),
+  prop('action', 'Action', 'AlphaNumeric', { filterable: true }),
+  prop('description', 'Description', 'AlphaNumeric'),
+  prop('outcome', 'Outcome', 'AlphaNumeric', { filterable: true }),
+  prop('severity', 'Severity', 'Severity', { filterable: true }),
+  prop('userId', 'User', 'AlphaNumeric', { filterable: true }),
+  prop('actorType', 'Actor type', 'AlphaNumeric', { table: false }),
+  prop('actorId', 'Actor', 'AlphaNumeric', { table: false }),
+  prop('targetType', 'Target type', 'AlphaNumeric', { table: false }),
+  prop('targetId', 'Target', 'AlphaNumeric', { table: false }),
+  prop('ip', 'IP address', 'IpAddress'),
+  prop('userAgent', 'User agent', 'AlphaNumeric', { table: false }),
+  prop('requestId', 'Request id', 'AlphaNumeric', { table: false }),
+  prop('tenantId', 'Tenant', 'AlphaNumeric', { table: false }),
+] as const;
+
 export interface AuditFilter {
   /** null: every tenant (vendor only; the caller decides through tenant-scope.ts). */
   tenantId: string | null;
@@ -256,6 +284,32 @@ export function createAuditService(deps: AuditDeps & Pick<Deps, 'config'>) {
         if (n < batchSize) break;
       }
       return total;
+    },
+
+    /**
+     * Runs purgeExpired every GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS (first one a minute after
+     * start), one run at a time; returns a stop function that waits for a run in progress.
+     */
+    startRetentionPurge(): () => Promise<void> {
+      const every = deps.config.audit.purgeIntervalSeconds;
+      if (every <= 0 || deps.config.audit.retentionDays <= 0) return async () => {};
+      let running: Promise<unknown> | null = null;
+      const run = () => {
+        if (running) return;
+        running = this.purgeExpired()
+          .then((n) => n && deps.logger.info({ purged: n }, 'audit events past retention purged'))
+          .catch((err) => deps.logger.warn({ err }, 'audit retention purge failed'))
+          .finally(() => (running = null));
+      };
+      const first = setTimeout(run, Math.min(60, every) * 1000);
+      const timer = setInterval(run, every * 1000);
+      first.unref();
+      timer.unref();
+      return async () => {
+        clearTimeout(first);
+        clearInterval(timer);
+        await running;
+      };
     },
   };
 }
