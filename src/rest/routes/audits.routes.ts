@@ -30,7 +30,8 @@ const auditResponse = (e: AuditEventFieldsFragment) => ({
   tenantId: e.tenantId ?? undefined,
   userId: e.userId ?? undefined,
   action: e.action,
-  description: `${e.action}${e.outcome === 'failure' ? ` (failed${e.reason ? `: ${e.reason}` : ''})` : ''}`,
+  // A vendor-sent audit keeps its own description; Gatehouse's events describe themselves.
+  description: typeof e.data.description === 'string' ? e.data.description : `${e.action}${e.outcome === 'failure' ? ` (failed${e.reason ? `: ${e.reason}` : ''})` : ''}`,
   severity: e.severity,
   ip: e.ipAddress ?? undefined,
   userAgent: e.userAgent ?? undefined,

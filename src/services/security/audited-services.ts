@@ -115,6 +115,11 @@ export function auditServices<S extends Record<string, object>>(deps: Pick<Deps,
     users: a('users', {
       create: change('user.created', (r: Obj, raw: Obj) => ({ userId: str(r?.userId), tenantId: str(raw?.tenantId), target: { type: 'user', id: str(r?.userId) ?? null }, data: { created: r?.created } })),
     }),
+    invitations: a('invitations', {
+      // A new email is created (with a pending invitation), a registered one invited.
+      createOrInvite: change('user.created', (r: Obj, raw: Obj) => ({ userId: str(r?.userId), tenantId: str(raw?.tenantId), target: { type: 'user', id: str(r?.userId) ?? null } })),
+      invite: change('user.invited', (r: Obj, raw: Obj) => ({ userId: str(r?.userId), tenantId: str(raw?.tenantId), target: { type: 'user', id: str(r?.userId) ?? null } })),
+    }),
     userManagement: a('userManagement', {
       update: userChange('user.updated'),
       updateEmail: userChange('user.email.updated'),
