@@ -151,8 +151,9 @@ describe('flows write audit events', () => {
     const r = await rows('au-refused');
     // Refused before the service (the field's scope) leaves no row; refused inside it, a failure row.
     for (const row of r) expect(row).toMatchObject({ outcome: 'failure', reason: expect.stringMatching(/^auth_/) });
-    const mail = await t.rest('PUT', '/identity/resources/configurations/v1', { token: vendor, body: { defaultTokenExpiration: 3600 }, headers: via('au-vendor-config') });
-    if (mail.status < 300) expect(await rows('au-vendor-config')).toEqual([expect.objectContaining({ action: 'vendor.config.identity.updated', actorType: 'vendor' })]);
+    const cfg = await t.rest('POST', '/identity/resources/configurations/v1', { token: vendor, body: { allowSignups: true }, headers: via('au-vendor-config') });
+    expect(cfg.status, JSON.stringify(cfg.body)).toBe(201);
+    expect(await rows('au-vendor-config')).toEqual([expect.objectContaining({ action: 'vendor.config.identity.updated', actorType: 'vendor' })]);
   });
 
   it('no row holds a secret used in the flows above', async () => {
