@@ -44,8 +44,13 @@ describe('flows write audit events', () => {
         ipAddress: IP, userAgent: UA, requestId: 'au-login-bad',
       }),
     ]);
+    t.auditWrites.length = 0;
+    t.queries.length = 0;
     const ok = await t.rest('POST', A, { body: { email: u.email, password: u.password }, headers: via('au-login-ok') });
     expect(ok.status).toBe(200);
+    // One insert, after the login's own statements (the helper keeps it apart from statement budgets).
+    expect(t.auditWrites).toHaveLength(1);
+    expect(t.queries.filter((q) => q.includes('"AuditEvent"'))).toEqual([]);
     secrets.push(ok.body.accessToken, ok.refreshCookie!);
     expect(await rows('au-login-ok')).toEqual([expect.objectContaining({ action: 'user.login.succeeded', outcome: 'success', userId: u.userId, tenantId: u.tenantId, ipAddress: IP })]);
 
