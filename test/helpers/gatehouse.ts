@@ -131,6 +131,9 @@ export async function startGatehouse(env: Record<string, string> = {}, o: StartO
     // timer in the middle of one would add its reload. The bound is tested where it matters
     // (test/platform/change-feed.test.ts, test/fleet/shared-state.test.ts).
     GATEHOUSE_CACHE_REFRESH_SECONDS: '3600',
+    // No periodic audit purge: its DELETE would land in statement budgets at random; tests call
+    // services.audit.purgeExpired() themselves.
+    GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS: '0',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();
