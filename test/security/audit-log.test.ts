@@ -300,6 +300,23 @@ describe('reading', () => {
   });
 });
 
+describe('durability trade-off', () => {
+  it('a failed audit write is logged and does not fail the operation it records', async () => {
+    const u = await signUp(t);
+    const delegate = t.deps.db.auditEvent;
+    const original = delegate.create;
+    (delegate as { create: unknown }).create = () => Promise.reject(new Error('audit store down'));
+    try {
+      expect(t.deps.db.auditEvent.create).not.toBe(original);
+      const ok = await t.rest('POST', A, { body: { email: u.email, password: u.password }, headers: via('au-store-down') });
+      expect(ok.status).toBe(200);
+    } finally {
+      (delegate as { create: unknown }).create = original;
+    }
+    expect(await rows('au-store-down')).toEqual([]);
+  });
+});
+
 describe('retention', () => {
   it('purges events past GATEHOUSE_AUDIT_RETENTION_DAYS in bounded batches and keeps the rest', async () => {
     const tenant = await t.deps.db.tenant.create({ data: { name: 'Retention' } });
