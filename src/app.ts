@@ -14,7 +14,7 @@ import { createSecurityHeaders } from './http/security-headers.ts';
 import { resolveClientIp } from './platform/client-ip.ts';
 import type { MetricsEndpoint } from './platform/metrics.ts';
 import { runReadiness, type ReadinessCheck } from './platform/readiness.ts';
-import { requestIdFrom, runWithRequestContext, saneHeaderValue, type RequestContext } from './platform/request-context.ts';
+import { requestIdFrom, runWithRequestContext, saneHeaderValue, saneUserAgent, type RequestContext } from './platform/request-context.ts';
 import { errorResponse } from './rest/errors.ts';
 import { executeRoute } from './rest/execute.ts';
 import { Router } from './rest/router.ts';
@@ -144,6 +144,7 @@ export function createApp(deps: AppDeps): App {
         requestId: requestIdFrom(request.headers.get('x-request-id')),
         clientIp: resolveClientIp(request.headers, connection?.remoteAddress, config.trustProxy),
         traceId: saneHeaderValue(request.headers.get('frontegg-trace-id')),
+        userAgent: saneUserAgent(request.headers.get('user-agent')),
       };
       return runWithRequestContext(context, () => serve(request, context));
     },

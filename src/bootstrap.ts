@@ -191,10 +191,12 @@ export async function createGatehouse(config: Config, o: BootstrapOptions = {}):
     };
     // Jobs queued before a restart, or left by an instance that died, are picked up from here on.
     services.jobs.start();
+    const stopPurge = services.audit.startRetentionPurge();
     // close() first lets background jobs stop after their current user and hand their leases back
     // (another instance, or this one restarted, resumes them), and waits for queued tasks (mail):
     // neither may write to a closed database. Jobs may queue mail, so the task queue is drained last.
     const close = async () => {
+      await stopPurge();
       await deps.tasks.drain();
       await services.jobs.drain();
       await deps.tasks.drain();

@@ -100,6 +100,10 @@ const EnvSchema = z.object({
   /** Sign-up with a password answers with a session (Frontegg's default) instead of an activation email. */
   GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN: bool.default(false),
   /** Background jobs (bulk invites, migrations): seconds a worker's claim lasts unless renewed; a dead instance's job is resumed by another after it. */
+  /** Audit events older than this many days are purged (in bounded batches); 0 keeps them forever. */
+  GATEHOUSE_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(365),
+  /** Seconds between retention purges on each instance; 0: never purge from this instance. */
+  GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86400).default(3600),
   GATEHOUSE_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Seconds between looks for claimable jobs (queued elsewhere, or left by a dead instance); 0: only at start and on this instance's own requests. */
   GATEHOUSE_JOB_POLL_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
@@ -178,6 +182,7 @@ export interface Config {
   /** GET /metrics: served when enabled; a bearer token is required when `token` is set. */
   metrics: { enabled: boolean; token: string | null };
   /** See services/jobs/job-worker.ts. */
+  audit: { retentionDays: number; purgeIntervalSeconds: number };
   jobs: { leaseSeconds: number; pollSeconds: number; concurrency: number; maxQueued: number };
   /** Shared counters and the change feed's pub/sub (src/platform/redis.ts); url null: in-process. */
   redis: { url: string | null; keyPrefix: string };
@@ -240,6 +245,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webauthn: webauthnConfig(e, issuer),
     captcha: { verifyUrl: e.GATEHOUSE_CAPTCHA_VERIFY_URL },
     signUpImmediateLogin: e.GATEHOUSE_SIGNUP_IMMEDIATE_LOGIN,
+    audit: { retentionDays: e.GATEHOUSE_AUDIT_RETENTION_DAYS, purgeIntervalSeconds: e.GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS },
     jobs: {
       leaseSeconds: e.GATEHOUSE_JOB_LEASE_SECONDS,
       pollSeconds: e.GATEHOUSE_JOB_POLL_SECONDS,

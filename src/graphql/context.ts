@@ -8,6 +8,7 @@ import type { Principal } from '../services/auth/auth.service.ts';
 import type { ClientInfo } from '../services/auth/sessions.service.ts';
 import type { Services } from '../services/index.ts';
 import type { PrismaClient } from '../platform/db.ts';
+import { currentRequest, type RequestContext } from '../platform/request-context.ts';
 
 export interface RefreshCookieSettings {
   name: string;
@@ -47,6 +48,13 @@ export interface ContextDeps {
   cookie: RefreshCookieSettings;
 }
 
+function actorOf(p: Principal): NonNullable<RequestContext['actor']> {
+  if (p.kind === 'user') return { type: 'user', id: p.userId, tenantId: p.tenantId };
+  if (p.kind === 'vendor') return { type: 'vendor', id: p.clientId, tenantId: null };
+  if (p.kind === 'apiToken') return { type: 'api_token', id: p.tokenId, tenantId: p.tenantId };
+  return { type: 'anonymous', id: null, tenantId: null };
+}
+
 const header = (h: Headers, name: string) => h.get(name)?.trim() || null;
 
 export async function createContext(request: Request, deps: ContextDeps, clientIp: string | null = null): Promise<GraphQLContext> {
@@ -67,6 +75,9 @@ export async function createContext(request: Request, deps: ContextDeps, clientI
     if (!(error instanceof DomainError)) throw error;
     authError = error.code;
   }
+  // Who is calling, for the audit log the service wrappers write (services/audit).
+  const served = currentRequest();
+  if (served) served.actor = actorOf(principal);
   const { name, deviceName = name.replace(/^fe_refresh_/, 'fe_device_'), ...cookieOptions } = deps.cookie;
   const headerTenantId = header(h, 'frontegg-tenant-id');
   // Sub-tenant access is decided here, once per request, by the service rule (subTenantOf).

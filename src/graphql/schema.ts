@@ -40,5 +40,6 @@ import './types/restrictions.ts';
 import './types/config-policies.ts';
 import './types/rate-limits.ts';
 import './types/signing-key.ts';
+import './types/audit.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -13,6 +13,10 @@ export interface RequestContext {
   traceId: string | null;
   /** Set by the GraphQL layer: the operation's root field, bounded by the schema (metrics label). */
   operation?: string;
+  /** The User-Agent header, bounded and stripped of control characters (audit log), or null. */
+  userAgent?: string | null;
+  /** Set by the GraphQL layer once the bearer is verified: who is calling (audit log). */
+  actor?: { type: 'user' | 'vendor' | 'api_token' | 'anonymous'; id: string | null; tenantId: string | null };
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -29,6 +33,13 @@ export function requestIdFrom(header: string | null): string {
 /** A header value fit for a log line (same rule as request ids), else null. */
 export function saneHeaderValue(header: string | null): string | null {
   return header && SANE_ID.test(header) ? header : null;
+}
+
+/** A User-Agent fit to store: control characters dropped, at most 512 characters; null when empty. */
+export function saneUserAgent(header: string | null): string | null {
+  // eslint-disable-next-line no-control-regex
+  const v = header?.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 512);
+  return v ? v : null;
 }
 
 export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {

@@ -8,12 +8,14 @@ import type { ErrorCode } from '../errors/codes.ts';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Where a route is mounted: identity under /identity and /frontegg/identity, and so on. */
-export type Service = 'identity' | 'tenants' | 'auth';
+export type Service = 'identity' | 'tenants' | 'auth' | 'audits' | 'metadata';
 
 export const SERVICE_PREFIXES: Record<Service, readonly string[]> = {
   identity: ['/identity', '/frontegg/identity'],
   tenants: ['/tenants', '/frontegg/tenants'],
   auth: ['/auth', '/frontegg/auth'],
+  audits: ['/audits', '/frontegg/audits'],
+  metadata: ['/metadata', '/frontegg/metadata'],
 };
 
 export interface RouteInput<P, Q, B> {
@@ -45,6 +47,8 @@ export interface RouteDefinition<TData = any, TVars = any, P = any, Q = any, B =
   /** The error when the result is null (a lookup that found nothing). */
   notFound?: ErrorCode;
   status: number;
+  /** A body that is not JSON (a CSV export): `response` returns the text, sent as is with this type. */
+  contentType?: string;
 }
 
 export function defineRoute<TData, TVars, P = Record<string, string>, Q = Record<string, unknown>, B = undefined, R = unknown>(

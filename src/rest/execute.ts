@@ -126,6 +126,10 @@ export async function executeRoute(
   }
   if (result === null || result === undefined) return errorResponse(route.notFound ?? 'route_not_found', undefined, responseHeaders);
   const body = route.response(result, input);
+  if (route.contentType) {
+    responseHeaders.set('content-type', route.contentType);
+    return new Response(String(body), { status: route.status, headers: responseHeaders });
+  }
   const parsed = route.responseSchema ? route.responseSchema.parse(body) : body;
   responseHeaders.set('content-type', 'application/json');
   return new Response(route.status === 204 ? null : JSON.stringify(parsed ?? {}), { status: route.status, headers: responseHeaders });

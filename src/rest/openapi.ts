@@ -159,12 +159,14 @@ function operation(route: RouteDefinition, path: string, components: Record<stri
     responses: {
       [String(route.status)]: {
         description: route.summary,
-        content: {
-          'application/json': {
-            // Without a declared responseSchema: any JSON value (some Frontegg answers are arrays).
-            schema: route.responseSchema ? toSchema(route.responseSchema, 'output', `${opId}_response`, components) : {},
-          },
-        },
+        content: route.contentType
+          ? { [route.contentType]: { schema: { type: 'string' } } }
+          : {
+              'application/json': {
+                // Without a declared responseSchema: any JSON value (some Frontegg answers are arrays).
+                schema: route.responseSchema ? toSchema(route.responseSchema, 'output', `${opId}_response`, components) : {},
+              },
+            },
       },
       '4XX': { $ref: `#/components/responses/${ERROR_RESPONSE}` },
     },

@@ -54,6 +54,7 @@ import { createSigningKeysService } from './keys/signing-keys.service.ts';
 import { createOidcArtifacts } from './oauth/artifacts.ts';
 import { createOauthClients } from './oauth/oauth-clients.ts';
 import { auditServices } from './security/audited-services.ts';
+import { createAuditService } from './audit/audit.service.ts';
 
 export function createServices(base: Deps) {
   // Every service gets the throttle, and mail and SMS that pass the per-recipient limits first.
@@ -124,6 +125,7 @@ export function createServices(base: Deps) {
     /** The OpenID provider's read side (clients, secrets, resources, scopes) and its artifact store. */
     oauthClients: createOauthClients(deps),
     oidcArtifacts: createOidcArtifacts(deps),
+    audit: createAuditService(deps),
     throttle,
   });
 }

@@ -23,8 +23,13 @@ export interface TestGatehouse extends Gatehouse {
   config: Config;
   clock: Clock;
   cookieName: string;
-  /** SQL statements Prisma sent since the last reset. */
+  /**
+   * SQL statements Prisma sent since the last reset, except audit-log inserts: every audited
+   * operation adds exactly one, after its own work (services/audit), so statement budgets
+   * (N+1 checks) count the operation itself; `auditWrites` holds those inserts.
+   */
   queries: string[];
+  auditWrites: string[];
   rest(method: string, path: string, o?: RequestOptions): Promise<TestResponse>;
   gql<TData, TVars>(doc: TypedDocumentNode<TData, TVars>, variables?: TVars, o?: RequestOptions): Promise<GqlResult<TData>>;
   vendorToken(): Promise<string>;
@@ -129,17 +134,21 @@ export async function startGatehouse(env: Record<string, string> = {}, o: StartO
     // Likewise the job worker's poll (a claim query every few seconds): in-process tests start
     // jobs through their own requests, which wake the worker; the poll is tested in test/fleet.
     GATEHOUSE_JOB_POLL_SECONDS: '0',
+    // No periodic audit purge: its DELETE would land in statement budgets at random; tests call
+    // services.audit.purgeExpired() themselves.
+    GATEHOUSE_AUDIT_PURGE_INTERVAL_SECONDS: '0',
     ...env,
   });
   const clock = o.clock ?? new ManualClock();
   const queries: string[] = [];
+  const auditWrites: string[] = [];
   const gh = await createGatehouse(config, {
     clock,
     captcha: o.captcha,
     tasks: o.tasks,
     logger: o.logger ?? createLogger('silent'),
     readiness: o.readiness,
-    database: { onQuery: (q) => queries.push(q) },
+    database: { onQuery: (q) => void (/^INSERT INTO "public"\."AuditEvent"/.test(q) ? auditWrites : queries).push(q) },
   });
   const cookieName = `fe_refresh_${VENDOR.clientId.replace(/-/g, '')}`;
 
@@ -164,6 +173,7 @@ export async function startGatehouse(env: Record<string, string> = {}, o: StartO
     clock,
     cookieName,
     queries,
+    auditWrites,
     async rest(method, p, ro) {
       const res = await request(method, p, ro);
       const text = await res.text();

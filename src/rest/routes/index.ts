@@ -1,4 +1,5 @@
 import type { RouteDefinition } from '../define-route.ts';
+import { auditRoutes } from './audits.routes.ts';
 import { accessTokenRoutes } from './access-tokens.routes.ts';
 import { accountRecoveryRoutes } from './account-recovery.routes.ts';
 import { apiTokenRoutes } from './api-tokens.routes.ts';
@@ -68,4 +69,5 @@ export const routes: readonly RouteDefinition[] = [
   ...restrictionRoutes,
   ...migrationRoutes,
   ...configPolicyRoutes,
+  ...auditRoutes,
 ];

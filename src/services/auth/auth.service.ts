@@ -29,7 +29,7 @@ import { USER_TOKEN_TYPE, type TokenIssuer } from './tokens.ts';
 import { VENDOR_TOKEN_TYPE } from '../vendor/vendor.service.ts';
 import type { IpRestrictionGuard } from '../policies/restrictions.service.ts';
 import type { ThrottleDeps } from '../security/throttle.ts';
-import { securityEvent } from '../security/security-events.ts';
+import { auditedSecurityEvent } from '../security/security-events.ts';
 
 export type Principal =
   | { kind: 'anonymous' }
@@ -274,7 +274,7 @@ export function createAuthService(deps: AuthDeps) {
       const counted = await recordFailedPassword(db, where, clock.now());
       // Unlocked when read, locked now: this attempt locked it, so the owner gets an unlock link.
       if (found && !found.user.lockedAt && counted?.lockedAt) {
-        securityEvent(deps, 'account.locked', { userId: found.user.id, reason: 'failed_password_attempts' });
+        await auditedSecurityEvent(deps, 'account.locked', { userId: found.user.id, tenantId: found.user.activeTenantId, reason: 'failed_password_attempts' });
         await sendUnlockEmail(deps, found.user);
       }
       fail('auth_invalid_credentials');

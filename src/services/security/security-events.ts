@@ -7,7 +7,14 @@
 // Most events are recorded where services are composed (index.ts) by wrapping the flow's entry
 // point: a resolved call is the success, a thrown DomainError the failure with its code as the
 // reason. Events that happen inside a flow (a lockout, a rate-limit hit) call `securityEvent`.
+//
+// The same event points write the audit log (services/audit): the wrapper awaits the row after
+// the call returns or throws, before the answer leaves (see audit.service.ts for why a failed
+// audit write is logged rather than failing the call). Changes that are not security events
+// (role created, policy updated…) use `event: 'change'`: an audit row, no log line.
 import { DomainError } from '../../errors/domain-errors.ts';
+import { auditOfSecurityEvent } from '../audit/audit-actions.ts';
+import { recordAuditSafely, type AuditRecord } from '../audit/audit.service.ts';
 import type { AuthFlow } from '../../platform/metrics.ts';
 import { currentRequest } from '../../platform/request-context.ts';
 import type { Deps } from '../deps.ts';
@@ -47,6 +54,7 @@ export interface SecurityEventFields {
 }
 
 type EventDeps = Pick<Deps, 'logger' | 'metrics'>;
+type AuditedDeps = EventDeps & Pick<Deps, 'db' | 'clock'>;
 
 const WARN_EVENTS = new Set<SecurityEventName>(['account.locked', 'rate_limit.hit']);
 
@@ -62,19 +70,42 @@ export function securityEvent(deps: EventDeps, event: SecurityEventName, fields:
   deps.metrics.securityEvent(event);
 }
 
+/** securityEvent, and its audit row awaited (for events raised inside a flow, e.g. a lockout). */
+export async function auditedSecurityEvent(deps: AuditedDeps, event: SecurityEventName, fields: SecurityEventFields = {}, extra?: Partial<AuditRecord>) {
+  securityEvent(deps, event, fields);
+  const row = auditOfSecurityEvent(event, fields);
+  if (row) await recordAuditSafely(deps, { ...row, ...extra, data: { ...row.data, ...extra?.data } });
+}
+
 const reasonOf = (e: unknown) => (e instanceof DomainError ? e.code : 'internal_error');
+
+type SecurityKind = 'login' | 'mfa' | 'refresh' | 'password.change' | 'password.reset' | 'token.issue' | 'token.revoke' | 'vendor.auth';
 
 export interface EventSpec {
   /** Names the events: `${event}.success` / `${event}.failure` (or the names in SUCCESS/FAILURE). */
-  event: 'login' | 'mfa' | 'refresh' | 'password.change' | 'password.reset' | 'token.issue' | 'token.revoke' | 'vendor.auth';
+  event: SecurityKind;
   method?: string;
   /** Fields known from the arguments (a user id passed in). */
   fields?(...args: any[]): SecurityEventFields;
   /** Fields read from the result; may rename the event (an MFA challenge is not a login success). */
   result?(result: any, ...args: any[]): SecurityEventFields & { event?: SecurityEventName };
+  /** Audit only: more of the row, from the arguments (and the failure), e.g. the user a failed login named. */
+  audit?(args: any[], error: unknown): Promise<Partial<AuditRecord> | undefined> | Partial<AuditRecord> | undefined;
 }
 
-const SUCCESS: Record<EventSpec['event'], SecurityEventName> = {
+/** A change that is audited but is no security event (no log line): role.created, policy.updated… */
+export interface ChangeSpec {
+  event: 'change';
+  action: string;
+  /** The row's tenant, user and target, from the result (success) and the arguments. */
+  audit(result: any, ...args: any[]): Partial<AuditRecord>;
+}
+
+// Failed changes are audited when they were refused (an attempt beyond the caller's rights);
+// validation errors and not-found are ordinary answers, not events.
+const REFUSALS = /^auth_/;
+
+const SUCCESS: Record<SecurityKind, SecurityEventName> = {
   login: 'login.success',
   mfa: 'mfa.success',
   refresh: 'refresh.success',
@@ -84,7 +115,7 @@ const SUCCESS: Record<EventSpec['event'], SecurityEventName> = {
   'token.revoke': 'token.revoke',
   'vendor.auth': 'vendor.auth.success',
 };
-const FAILURE: Partial<Record<EventSpec['event'], SecurityEventName>> = {
+const FAILURE: Partial<Record<SecurityKind, SecurityEventName>> = {
   login: 'login.failure',
   mfa: 'mfa.failure',
   refresh: 'refresh.failure',
@@ -94,20 +125,37 @@ const FAILURE: Partial<Record<EventSpec['event'], SecurityEventName>> = {
   'vendor.auth': 'vendor.auth.failure',
   // A failed revocation (not found, not yours) is an ordinary 4xx, not a security event.
 };
-const FLOWS: Partial<Record<EventSpec['event'], AuthFlow>> = { login: 'login', mfa: 'mfa', refresh: 'refresh' };
+const FLOWS: Partial<Record<SecurityKind, AuthFlow>> = { login: 'login', mfa: 'mfa', refresh: 'refresh' };
 
 /**
  * The service with the listed methods recording their outcome as security events (and the
  * login/refresh/MFA outcome metric). Other methods and properties pass through untouched.
  */
-export function withSecurityEvents<T extends object>(deps: EventDeps, service: T, specs: Record<string, EventSpec>): T {
+export function withSecurityEvents<T extends object>(deps: AuditedDeps, service: T, specs: Record<string, EventSpec | ChangeSpec>): T {
   // Getters (live views such as an outbox) must stay live: copy descriptors, then replace methods.
   const wrapped = Object.defineProperties({}, Object.getOwnPropertyDescriptors(service)) as Record<string, unknown>;
-  for (const [name, spec] of Object.entries(specs) as Array<[string, EventSpec | undefined]>) {
+  for (const [name, spec] of Object.entries(specs) as Array<[string, EventSpec | ChangeSpec | undefined]>) {
     if (!spec) continue;
     const original = (service as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
     // A renamed method must not silently lose its events.
     if (typeof original !== 'function') throw new Error(`withSecurityEvents: ${name} is not a method`);
+    if (spec.event === 'change') {
+      wrapped[name] = async (...args: unknown[]) => {
+        let result: unknown;
+        try {
+          result = await original.apply(service, args);
+        } catch (e) {
+          if (e instanceof DomainError && REFUSALS.test(e.code)) {
+            const known = safe(() => spec.audit(undefined, ...args));
+            await recordAuditSafely(deps, { ...known, action: spec.action, outcome: 'failure', reason: e.code });
+          }
+          throw e;
+        }
+        await recordAuditSafely(deps, { ...safe(() => spec.audit(result, ...args)), action: spec.action });
+        return result;
+      };
+      continue;
+    }
     const flow = FLOWS[spec.event];
     wrapped[name] = async (...args: unknown[]) => {
       const known = { ...(spec.method && { method: spec.method }), ...spec.fields?.(...args) };
@@ -117,8 +165,10 @@ export function withSecurityEvents<T extends object>(deps: EventDeps, service: T
       } catch (e) {
         const failure = FAILURE[spec.event];
         if (failure) {
-          securityEvent(deps, failure, { ...known, reason: reasonOf(e) });
+          const fields = { ...known, reason: reasonOf(e) };
+          securityEvent(deps, failure, fields);
           if (flow) deps.metrics.authOutcome(flow, 'failure', reasonOf(e));
+          await audit(deps, failure, fields, spec, args, e);
         }
         throw e;
       }
@@ -126,8 +176,30 @@ export function withSecurityEvents<T extends object>(deps: EventDeps, service: T
       const name = event ?? SUCCESS[spec.event];
       securityEvent(deps, name, { ...known, ...fields });
       if (flow) deps.metrics.authOutcome(flow, name === 'login.mfa_required' ? 'mfa_required' : name === 'login.password_expired' ? 'password_expired' : 'success');
+      await audit(deps, name, { ...known, ...fields }, spec, args, undefined);
       return result;
     };
   }
   return wrapped as T;
+}
+
+/** A spec's extractor on arguments that failed validation must not throw: then the row has less. */
+function safe<R extends object>(fn: () => R): Partial<R> {
+  try {
+    return fn() ?? {};
+  } catch {
+    return {};
+  }
+}
+
+async function audit(deps: AuditedDeps, event: SecurityEventName, fields: SecurityEventFields, spec: EventSpec, args: unknown[], error: unknown) {
+  const row = auditOfSecurityEvent(event, fields);
+  if (!row) return;
+  let extra: Partial<AuditRecord> | undefined;
+  try {
+    extra = await spec.audit?.(args, error);
+  } catch (err) {
+    deps.logger.warn({ err, event }, 'audit detail lookup failed');
+  }
+  await recordAuditSafely(deps, { ...row, ...extra, target: extra?.target ?? row.target, data: { ...row.data, ...extra?.data } });
 }
