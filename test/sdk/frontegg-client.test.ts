@@ -335,3 +335,24 @@ describe('HttpClient (management calls with the vendor token)', () => {
     expect(decodeJwt(a.accessToken).exp! - decodeJwt(a.accessToken).iat!).toBe(t.config.vendorTokenTtl);
   });
 });
+
+describe('audits (AuditsClient)', () => {
+  it('sends an audit for a tenant and reads it back with the tenant’s stats', async () => {
+    const u = await signUp(t);
+    const audits = new sdk.AuditsClient();
+    await audits.init(VENDOR.clientId, VENDOR.secret);
+    authenticators.push((audits as unknown as { authenticator: Sdk.FronteggAuthenticator }).authenticator);
+    await audits.sendAudit({ tenantId: u.tenantId, severity: 'Info', action: 'sdk.audit.sent', description: 'sent through the SDK' });
+    const page = await audits.getAudits({ tenantId: u.tenantId, offset: 0, count: 20 });
+    const sent = (page.data as Array<{ action?: string; description?: string; tenantId?: string }>).filter((a) => a.action === 'sdk.audit.sent');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.description).toBe('sent through the SDK');
+    expect(sent[0]!.tenantId).toBe(u.tenantId);
+    // another tenant's listing does not show it
+    const other = await signUp(t);
+    const foreign = await audits.getAudits({ tenantId: other.tenantId, offset: 0, count: 20 });
+    expect((foreign.data as Array<{ action?: string }>).some((a) => a.action === 'sdk.audit.sent')).toBe(false);
+    const stats = await audits.getAuditsStats({ tenantId: u.tenantId });
+    expect(typeof stats.totalToday).toBe('number');
+  });
+});
